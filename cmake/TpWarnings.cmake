@@ -1,0 +1,9 @@
+# tp_warnings(target): the warnings every toponym target is built with.
+function(tp_warnings target)
+  target_compile_options(${target} PRIVATE
+    -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion
+    -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wundef)
+  if(TP_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()

@@ -1,0 +1,68 @@
+/* Shared by the toponym command's subcommands: the session (store and normaliser), error
+ * reporting with documented exit codes, and small output helpers. The CLI uses only the
+ * library's public headers. */
+#ifndef TP_CLI_H
+#define TP_CLI_H
+
+#include <stdio.h>
+#include <toponym/toponym.h>
+
+/* Exit codes (documented in docs/toponym.1). */
+enum {
+    EXIT_OK = 0,
+    EXIT_NOTHING = 1,   /* nothing found */
+    EXIT_USAGE = 2,     /* usage or system error */
+    EXIT_INPUT = 3      /* bad input */
+};
+
+typedef struct cli {
+    const char *db_path;   /* --db, else TOPONYM_DB, else the default store */
+    tp_norm *norm;
+    tp_store *store;
+    int color;             /* colour on stdout */
+} cli;
+
+typedef struct cli_command {
+    const char *name;
+    int (*run)(cli *c, int argc, char **argv);
+    const char *usage;     /* arguments after the name */
+    const char *help;      /* one line */
+} cli_command;
+
+extern const cli_command cli_commands[];
+extern const size_t cli_command_count;
+
+/* Makes the normaliser (every command needs it). Returns an exit code. */
+int cli_norm(cli *c);
+/* Opens the store (creating and seeding the default store on first use). Returns an exit code. */
+int cli_open_store(cli *c);
+void cli_close(cli *c);
+
+/* Reports err on stderr as "toponym: FILE:LINE:COL: message" and returns the exit code for st. */
+int cli_fail(tp_status st, const tp_error *err);
+/* Reports a usage error for a command and returns EXIT_USAGE. */
+int cli_usage_error(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int cli_exit_code(tp_status st);
+
+/* Writes s as a JSON string literal. */
+void cli_json_string(FILE *f, const char *s);
+/* Display width of UTF-8 text in terminal columns (East Asian wide characters count 2). */
+size_t cli_width(const char *s);
+/* Prints s padded with spaces to width columns. */
+void cli_pad(FILE *f, const char *s, size_t width);
+
+/* The shipped glossary directory, or NULL when none is found. */
+const char *cli_glossary_dir(void);
+
+int cmd_key(cli *c, int argc, char **argv);
+int cmd_lookup(cli *c, int argc, char **argv);
+int cmd_repl(cli *c, int argc, char **argv);
+int cmd_stats(cli *c, int argc, char **argv);
+int cmd_translit(cli *c, int argc, char **argv);
+
+/* Runs one lookup and prints it (shared by the lookup command and the REPL). Returns 1 when
+ * something matched, 0 when nothing did, or -exit code on error. */
+int cli_print_lookup(cli *c, const char *query, const tp_lookup_opts *opts, int json);
+
+#endif

@@ -1,0 +1,613 @@
+/* The SQLite store: schema and migrations, writing concepts with their keys, reading them back,
+ * and the indexed probes that lookup is built on. Nothing outside this file knows SQL. */
+#include "toponym/store.h"
+#include "error_int.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* 'TPNM': marks the file as a toponym store (PRAGMA application_id). */
+#define TP_APPLICATION_ID 0x54504E4D
+
+struct tp_store {
+    sqlite3 *db;
+    tp_norm *norm;     /* borrowed */
+    int created;
+    int readonly;
+    int in_txn;
+    sqlite3_stmt *ins_concept, *ins_term, *ins_key, *ins_fuzz, *ins_link;
+    sqlite3_stmt *probe_key, *probe_prefix, *probe_fuzzy;
+};
+
+/* Each migration takes the schema from version i to i + 1. Append, never edit. */
+static const char *const migrations[] = {
+    /* 0 -> 1 */
+    "CREATE TABLE concept("
+    "  id INTEGER PRIMARY KEY,"
+    "  ext_id TEXT UNIQUE,"
+    "  subject TEXT, note TEXT, source TEXT);"
+    "CREATE TABLE concept_link("
+    "  concept_id INTEGER NOT NULL REFERENCES concept(id) ON DELETE CASCADE,"
+    "  target TEXT NOT NULL,"
+    "  PRIMARY KEY(concept_id, target)) WITHOUT ROWID;"
+    "CREATE TABLE term("
+    "  id INTEGER PRIMARY KEY,"
+    "  concept_id INTEGER NOT NULL REFERENCES concept(id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL,"
+    "  lang TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  status INTEGER NOT NULL CHECK(status BETWEEN 1 AND 5),"
+    "  scheme TEXT, reading TEXT, usage TEXT, note TEXT, source TEXT);"
+    "CREATE INDEX term_by_concept ON term(concept_id, seq);"
+    "CREATE TABLE term_key("
+    "  kind INTEGER NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  term_id INTEGER NOT NULL REFERENCES term(id) ON DELETE CASCADE,"
+    "  PRIMARY KEY(kind, key, term_id)) WITHOUT ROWID;"
+    "CREATE INDEX term_key_by_term ON term_key(term_id);"
+    "CREATE TABLE term_fuzz("
+    "  hash INTEGER NOT NULL,"
+    "  term_id INTEGER NOT NULL REFERENCES term(id) ON DELETE CASCADE,"
+    "  PRIMARY KEY(hash, term_id)) WITHOUT ROWID;"
+    "CREATE INDEX term_fuzz_by_term ON term_fuzz(term_id);",
+};
+#define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
+
+static tp_status db_error(tp_store *s, tp_error *err, const char *what)
+{
+    int code = sqlite3_errcode(s->db);
+    tp_status st = TP_ERR_STORE;
+    if (code == SQLITE_READONLY)
+        st = TP_ERR_READONLY;
+    else if (code == SQLITE_NOTADB)
+        st = TP_ERR_NOT_STORE;
+    else if (code == SQLITE_NOMEM)
+        st = TP_ERR_NOMEM;
+    return tp_error_set(err, st, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static tp_status exec(tp_store *s, const char *sql, tp_error *err)
+{
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(s, err, "store");
+    return TP_OK;
+}
+
+static int pragma_int(tp_store *s, const char *sql, int *out)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return sqlite3_errcode(s->db);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int(st, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Brings the schema to the current version, or refuses a store that is not ours or is newer. */
+static tp_status check_schema(tp_store *s, const char *path, tp_error *err)
+{
+    int app = 0, version = 0, tables = 0;
+    if (pragma_int(s, "PRAGMA application_id", &app) != SQLITE_OK)
+        return sqlite3_errcode(s->db) == SQLITE_NOTADB
+                   ? tp_error_set(err, TP_ERR_NOT_STORE, "%s is not a toponym store (not an SQLite "
+                                                        "database)", path)
+                   : db_error(s, err, path);
+    if (pragma_int(s, "PRAGMA user_version", &version) != SQLITE_OK ||
+        pragma_int(s, "SELECT count(*) FROM sqlite_schema", &tables) != SQLITE_OK)
+        return db_error(s, err, path);
+    if (app != TP_APPLICATION_ID && tables > 0)
+        return tp_error_set(err, TP_ERR_NOT_STORE,
+                            "%s is not a toponym store (an SQLite database of another program)",
+                            path);
+    if (version > MIGRATION_COUNT)
+        return tp_error_set(err, TP_ERR_VERSION,
+                            "%s was written by a newer toponym (store format %d; this one reads up "
+                            "to %d): upgrade toponym",
+                            path, version, MIGRATION_COUNT);
+    if (version == MIGRATION_COUNT)
+        return TP_OK;
+    if (s->readonly)
+        return tp_error_set(err, TP_ERR_READONLY,
+                            "%s needs upgrading to store format %d but is read-only", path,
+                            MIGRATION_COUNT);
+    tp_status st = exec(s, "BEGIN IMMEDIATE", err);
+    if (st)
+        return st;
+    if (tables == 0 && (st = exec(s, "PRAGMA journal_mode=WAL", err)))
+        goto fail;
+    for (int v = version; v < MIGRATION_COUNT; v++)
+        if ((st = exec(s, migrations[v], err)))
+            goto fail;
+    char sql[96];
+    snprintf(sql, sizeof sql, "PRAGMA application_id=%d; PRAGMA user_version=%d", TP_APPLICATION_ID,
+             MIGRATION_COUNT);
+    if ((st = exec(s, sql, err)) || (st = exec(s, "COMMIT", err)))
+        goto fail;
+    s->created = tables == 0;
+    return TP_OK;
+fail:
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return st;
+}
+
+static tp_status prepare(tp_store *s, sqlite3_stmt **st, const char *sql, tp_error *err)
+{
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+        return db_error(s, err, "store");
+    return TP_OK;
+}
+
+static tp_status prepare_all(tp_store *s, tp_error *err)
+{
+    tp_status st;
+    if ((st = prepare(s, &s->probe_key,
+                      "SELECT k.term_id, t.concept_id, k.key FROM term_key k JOIN term t ON "
+                      "t.id = k.term_id WHERE k.kind = ?1 AND k.key = ?2", err)) ||
+        (st = prepare(s, &s->probe_prefix,
+                      "SELECT k.term_id, t.concept_id, k.key FROM term_key k JOIN term t ON "
+                      "t.id = k.term_id WHERE k.kind = ?1 AND k.key >= ?2 AND k.key < ?3 "
+                      "ORDER BY k.key LIMIT ?4", err)) ||
+        (st = prepare(s, &s->probe_fuzzy,
+                      "SELECT f.term_id, t.concept_id, k.key FROM term_fuzz f JOIN term t ON "
+                      "t.id = f.term_id JOIN term_key k ON k.term_id = f.term_id AND k.kind = 2 "
+                      "WHERE f.hash = ?1", err)))
+        return st;
+    if (s->readonly)
+        return TP_OK;
+    if ((st = prepare(s, &s->ins_concept,
+                      "INSERT INTO concept(ext_id, subject, note, source) VALUES(?1,?2,?3,?4)",
+                      err)) ||
+        (st = prepare(s, &s->ins_term,
+                      "INSERT INTO term(concept_id, seq, lang, text, status, scheme, reading, "
+                      "usage, note, source) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)", err)) ||
+        (st = prepare(s, &s->ins_key,
+                      "INSERT OR IGNORE INTO term_key(kind, key, term_id) VALUES(?1,?2,?3)",
+                      err)) ||
+        (st = prepare(s, &s->ins_fuzz,
+                      "INSERT OR IGNORE INTO term_fuzz(hash, term_id) VALUES(?1,?2)", err)) ||
+        (st = prepare(s, &s->ins_link,
+                      "INSERT OR IGNORE INTO concept_link(concept_id, target) VALUES(?1,?2)",
+                      err)))
+        return st;
+    return TP_OK;
+}
+
+tp_status tp_store_open(const char *path, unsigned flags, tp_norm *norm, tp_store **out,
+                        tp_error *err)
+{
+    struct stat sb;
+    int exists = stat(path, &sb) == 0;
+    if (exists && S_ISDIR(sb.st_mode))
+        return tp_error_set(err, TP_ERR_IO, "%s is a directory, not a store", path);
+    if (!exists && (flags & (TP_STORE_NOCREATE | TP_STORE_READONLY)))
+        return tp_error_set(err, TP_ERR_NOTFOUND, "%s: no such store", path);
+    tp_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return tp_error_nomem(err);
+    s->norm = norm;
+    s->readonly = (flags & TP_STORE_READONLY) || (exists && access(path, W_OK) != 0);
+    int oflags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    tp_status st = TP_OK;
+    if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
+        st = tp_error_set(err, s->readonly ? TP_ERR_IO : TP_ERR_IO, "cannot open store %s: %s",
+                          path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        goto fail;
+    }
+    sqlite3_extended_result_codes(s->db, 0);
+    sqlite3_busy_timeout(s->db, 5000);
+    if ((st = check_schema(s, path, err)) || (st = exec(s, "PRAGMA foreign_keys=ON", err)) ||
+        (st = prepare_all(s, err)))
+        goto fail;
+    *out = s;
+    return TP_OK;
+fail:
+    tp_store_close(s);
+    return st;
+}
+
+void tp_store_close(tp_store *s)
+{
+    if (!s)
+        return;
+    if (s->in_txn)
+        tp_store_rollback(s);
+    sqlite3_stmt *all[] = {s->ins_concept, s->ins_term, s->ins_key, s->ins_fuzz, s->ins_link,
+                           s->probe_key, s->probe_prefix, s->probe_fuzzy};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        sqlite3_finalize(all[i]);
+    sqlite3_close(s->db);
+    free(s);
+}
+
+int tp_store_created(const tp_store *s)
+{
+    return s->created;
+}
+
+int tp_store_readonly(const tp_store *s)
+{
+    return s->readonly;
+}
+
+static tp_status need_write(tp_store *s, tp_error *err)
+{
+    if (s->readonly)
+        return tp_error_set(err, TP_ERR_READONLY, "the store is open read-only");
+    return TP_OK;
+}
+
+tp_status tp_store_begin(tp_store *s, tp_error *err)
+{
+    tp_status st = need_write(s, err);
+    if (st)
+        return st;
+    if (s->in_txn)
+        return tp_error_set(err, TP_ERR_ARG, "a transaction is already open");
+    if ((st = exec(s, "BEGIN IMMEDIATE", err)))
+        return st;
+    s->in_txn = 1;
+    return TP_OK;
+}
+
+tp_status tp_store_commit(tp_store *s, tp_error *err)
+{
+    if (!s->in_txn)
+        return tp_error_set(err, TP_ERR_ARG, "no transaction is open");
+    tp_status st = exec(s, "COMMIT", err);
+    if (st) {
+        tp_store_rollback(s);
+        return st;
+    }
+    s->in_txn = 0;
+    return TP_OK;
+}
+
+void tp_store_rollback(tp_store *s)
+{
+    if (s->in_txn)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_txn = 0;
+}
+
+/* ---- writing ---- */
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static tp_status step_done(tp_store *s, sqlite3_stmt *st, tp_error *err, const char *what)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_DONE)
+        return db_error(s, err, what);
+    return TP_OK;
+}
+
+static tp_status add_keys(tp_store *s, const tp_term *t, tp_error *err)
+{
+    tp_keyset *keys = NULL;
+    tp_status st = tp_norm_keys(s->norm, t->text, strlen(t->text), t->lang, t->reading, &keys, err);
+    if (st)
+        return st;
+    for (size_t i = 0; !st && i < keys->count; i++) {
+        sqlite3_bind_int(s->ins_key, 1, (int)keys->keys[i].kind);
+        bind_text(s->ins_key, 2, keys->keys[i].text);
+        sqlite3_bind_int64(s->ins_key, 3, t->id);
+        st = step_done(s, s->ins_key, err, "cannot store key");
+        if (!st && keys->keys[i].kind == TP_KEY_FOLD) {
+            uint64_t *h = NULL;
+            size_t n = 0;
+            st = tp_norm_fuzzy_hashes(keys->keys[i].text, &h, &n, err);
+            for (size_t j = 0; !st && j < n; j++) {
+                sqlite3_bind_int64(s->ins_fuzz, 1, (sqlite3_int64)h[j]);
+                sqlite3_bind_int64(s->ins_fuzz, 2, t->id);
+                st = step_done(s, s->ins_fuzz, err, "cannot store key");
+            }
+            free(h);
+        }
+    }
+    tp_keyset_free(keys);
+    return st;
+}
+
+static tp_status insert_concept(tp_store *s, tp_concept *c, tp_error *err)
+{
+    bind_text(s->ins_concept, 1, c->ext_id);
+    bind_text(s->ins_concept, 2, c->subject);
+    bind_text(s->ins_concept, 3, c->note);
+    bind_text(s->ins_concept, 4, c->source);
+    int rc = sqlite3_step(s->ins_concept);
+    sqlite3_reset(s->ins_concept);
+    sqlite3_clear_bindings(s->ins_concept);
+    if (rc == SQLITE_CONSTRAINT)
+        return tp_error_set(err, TP_ERR_ARG, "concept \"%s\" is already in the store", c->ext_id);
+    if (rc != SQLITE_DONE)
+        return db_error(s, err, "cannot store concept");
+    c->id = sqlite3_last_insert_rowid(s->db);
+    tp_status st = TP_OK;
+    for (size_t i = 0; !st && i < c->link_count; i++) {
+        sqlite3_bind_int64(s->ins_link, 1, c->id);
+        bind_text(s->ins_link, 2, c->links[i]);
+        st = step_done(s, s->ins_link, err, "cannot store link");
+    }
+    for (size_t i = 0; !st && i < c->term_count; i++) {
+        tp_term *t = &c->terms[i];
+        sqlite3_bind_int64(s->ins_term, 1, c->id);
+        sqlite3_bind_int64(s->ins_term, 2, (sqlite3_int64)i);
+        bind_text(s->ins_term, 3, t->lang);
+        bind_text(s->ins_term, 4, t->text);
+        sqlite3_bind_int(s->ins_term, 5, (int)t->status);
+        bind_text(s->ins_term, 6, t->scheme ? tp_scheme_name(t->scheme) : NULL);
+        bind_text(s->ins_term, 7, t->reading);
+        bind_text(s->ins_term, 8, t->usage);
+        bind_text(s->ins_term, 9, t->note);
+        bind_text(s->ins_term, 10, t->source);
+        if ((st = step_done(s, s->ins_term, err, "cannot store term")))
+            break;
+        t->id = sqlite3_last_insert_rowid(s->db);
+        st = add_keys(s, t, err);
+    }
+    return st;
+}
+
+tp_status tp_store_add_concept(tp_store *s, tp_concept *c, tp_error *err)
+{
+    tp_status st = need_write(s, err);
+    if (st)
+        return st;
+    /* A savepoint makes the concept atomic inside or outside an explicit transaction. */
+    if ((st = exec(s, "SAVEPOINT add_concept", err)))
+        return st;
+    st = insert_concept(s, c, err);
+    if (st) {
+        sqlite3_exec(s->db, "ROLLBACK TO add_concept; RELEASE add_concept", NULL, NULL, NULL);
+        c->id = 0;
+        for (size_t i = 0; i < c->term_count; i++)
+            c->terms[i].id = 0;
+        return st;
+    }
+    return exec(s, "RELEASE add_concept", err);
+}
+
+/* ---- reading ---- */
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+static tp_status read_concept(tp_store *s, const char *where, int64_t id, const char *ext_id,
+                              tp_concept **out, tp_error *err)
+{
+    char sql[160];
+    sqlite3_stmt *st = NULL;
+    snprintf(sql, sizeof sql, "SELECT id, ext_id, subject, note, source FROM concept WHERE %s",
+             where);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_error(s, err, "cannot read concept");
+    if (ext_id)
+        sqlite3_bind_text(st, 1, ext_id, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        if (rc == SQLITE_DONE)
+            return ext_id ? tp_error_set(err, TP_ERR_NOTFOUND, "no concept \"%s\"", ext_id)
+                          : tp_error_set(err, TP_ERR_NOTFOUND, "no concept %lld", (long long)id);
+        return db_error(s, err, "cannot read concept");
+    }
+    tp_concept *c = tp_concept_new();
+    tp_status res = c ? TP_OK : tp_error_nomem(err);
+    if (!res) {
+        c->id = sqlite3_column_int64(st, 0);
+        if ((res = tp_concept_set(&c->ext_id, col_text(st, 1), err)) ||
+            (res = tp_concept_set(&c->subject, col_text(st, 2), err)) ||
+            (res = tp_concept_set(&c->note, col_text(st, 3), err)))
+            ;
+        else
+            res = tp_concept_set(&c->source, col_text(st, 4), err);
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (!res && sqlite3_prepare_v2(s->db,
+                                   "SELECT id, lang, text, status, scheme, reading, usage, note, "
+                                   "source FROM term WHERE concept_id = ?1 ORDER BY seq",
+                                   -1, &st, NULL) != SQLITE_OK)
+        res = db_error(s, err, "cannot read terms");
+    if (!res) {
+        sqlite3_bind_int64(st, 1, c->id);
+        while (!res && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+            tp_term t = {0};
+            t.id = sqlite3_column_int64(st, 0);
+            t.lang = (char *)col_text(st, 1);
+            t.text = (char *)col_text(st, 2);
+            t.status = (tp_term_status)sqlite3_column_int(st, 3);
+            if (col_text(st, 4))
+                tp_scheme_parse(col_text(st, 4), &t.scheme);
+            t.reading = (char *)col_text(st, 5);
+            t.usage = (char *)col_text(st, 6);
+            t.note = (char *)col_text(st, 7);
+            t.source = (char *)col_text(st, 8);
+            res = tp_concept_add_term(c, &t, err);
+        }
+        if (!res && rc != SQLITE_DONE)
+            res = db_error(s, err, "cannot read terms");
+        sqlite3_finalize(st);
+        st = NULL;
+    }
+    if (!res && sqlite3_prepare_v2(s->db,
+                                   "SELECT target FROM concept_link WHERE concept_id = ?1 "
+                                   "ORDER BY target", -1, &st, NULL) != SQLITE_OK)
+        res = db_error(s, err, "cannot read links");
+    if (!res) {
+        sqlite3_bind_int64(st, 1, c->id);
+        while (!res && sqlite3_step(st) == SQLITE_ROW)
+            res = tp_concept_add_link(c, col_text(st, 0), err);
+        sqlite3_finalize(st);
+    }
+    if (res) {
+        tp_concept_free(c);
+        return res;
+    }
+    *out = c;
+    return TP_OK;
+}
+
+tp_status tp_store_get_concept(tp_store *s, int64_t id, tp_concept **out, tp_error *err)
+{
+    return read_concept(s, "id = ?1", id, NULL, out, err);
+}
+
+tp_status tp_store_find_concept(tp_store *s, const char *ext_id, tp_concept **out, tp_error *err)
+{
+    return read_concept(s, "ext_id = ?1", 0, ext_id, out, err);
+}
+
+tp_status tp_store_stats_get(tp_store *s, tp_store_stats **out, tp_error *err)
+{
+    tp_store_stats *r = calloc(1, sizeof *r);
+    if (!r)
+        return tp_error_nomem(err);
+    sqlite3_stmt *st = NULL;
+    tp_status res = TP_OK;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT (SELECT count(*) FROM concept), (SELECT count(*) FROM term), "
+                           "(SELECT count(*) FROM term_key)", -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        res = db_error(s, err, "cannot count");
+    } else {
+        r->concepts = (long)sqlite3_column_int64(st, 0);
+        r->terms = (long)sqlite3_column_int64(st, 1);
+        r->keys = (long)sqlite3_column_int64(st, 2);
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (!res && sqlite3_prepare_v2(s->db,
+                                   "SELECT lang, status, count(*) FROM term GROUP BY lang, status "
+                                   "ORDER BY lang, status", -1, &st, NULL) != SQLITE_OK)
+        res = db_error(s, err, "cannot count");
+    while (!res && sqlite3_step(st) == SQLITE_ROW) {
+        tp_store_count *c = realloc(r->counts, (r->count_len + 1) * sizeof *c);
+        if (!c) {
+            res = tp_error_nomem(err);
+            break;
+        }
+        r->counts = c;
+        c += r->count_len++;
+        snprintf(c->lang, sizeof c->lang, "%s", col_text(st, 0));
+        c->status = (tp_term_status)sqlite3_column_int(st, 1);
+        c->count = (long)sqlite3_column_int64(st, 2);
+    }
+    sqlite3_finalize(st);
+    if (res) {
+        tp_store_stats_free(r);
+        return res;
+    }
+    *out = r;
+    return TP_OK;
+}
+
+void tp_store_stats_free(tp_store_stats *stats)
+{
+    if (!stats)
+        return;
+    free(stats->counts);
+    free(stats);
+}
+
+/* ---- probes ---- */
+
+static tp_status run_probe(tp_store *s, sqlite3_stmt *st, tp_store_hit_fn fn, void *ctx,
+                           tp_error *err)
+{
+    int rc;
+    tp_status res = TP_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        tp_store_hit hit;
+        hit.term_id = sqlite3_column_int64(st, 0);
+        hit.concept_id = sqlite3_column_int64(st, 1);
+        hit.key = col_text(st, 2);
+        hit.kind = (tp_key_kind)0;
+        if (fn(ctx, &hit)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    if (rc != SQLITE_DONE)
+        res = db_error(s, err, "lookup failed");
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return res;
+}
+
+/* Fills in the hit's kind, which run_probe cannot know. */
+typedef struct kind_ctx {
+    tp_key_kind kind;
+    tp_store_hit_fn fn;
+    void *ctx;
+} kind_ctx;
+
+static int with_kind(void *p, const tp_store_hit *hit)
+{
+    kind_ctx *k = p;
+    tp_store_hit h = *hit;
+    h.kind = k->kind;
+    return k->fn(k->ctx, &h);
+}
+
+tp_status tp_store_probe_key(tp_store *s, tp_key_kind kind, const char *key, tp_store_hit_fn fn,
+                             void *ctx, tp_error *err)
+{
+    kind_ctx k = {kind, fn, ctx};
+    sqlite3_bind_int(s->probe_key, 1, (int)kind);
+    sqlite3_bind_text(s->probe_key, 2, key, -1, SQLITE_STATIC);
+    return run_probe(s, s->probe_key, with_kind, &k, err);
+}
+
+tp_status tp_store_probe_prefix(tp_store *s, tp_key_kind kind, const char *prefix, size_t limit,
+                                tp_store_hit_fn fn, void *ctx, tp_error *err)
+{
+    /* Every key with the prefix sorts in [prefix, prefix + U+10FFFF) under binary collation. */
+    size_t n = strlen(prefix);
+    char *upper = malloc(n + 5);
+    if (!upper)
+        return tp_error_nomem(err);
+    memcpy(upper, prefix, n);
+    memcpy(upper + n, "\xF4\x8F\xBF\xBF", 5);
+    kind_ctx k = {kind, fn, ctx};
+    sqlite3_bind_int(s->probe_prefix, 1, (int)kind);
+    sqlite3_bind_text(s->probe_prefix, 2, prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s->probe_prefix, 3, upper, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s->probe_prefix, 4, (sqlite3_int64)limit);
+    tp_status st = run_probe(s, s->probe_prefix, with_kind, &k, err);
+    free(upper);
+    return st;
+}
+
+tp_status tp_store_probe_fuzzy(tp_store *s, const uint64_t *hashes, size_t count,
+                               tp_store_hit_fn fn, void *ctx, tp_error *err)
+{
+    kind_ctx k = {TP_KEY_FOLD, fn, ctx};
+    for (size_t i = 0; i < count; i++) {
+        sqlite3_bind_int64(s->probe_fuzzy, 1, (sqlite3_int64)hashes[i]);
+        tp_status st = run_probe(s, s->probe_fuzzy, with_kind, &k, err);
+        if (st)
+            return st;
+    }
+    return TP_OK;
+}

@@ -1,0 +1,177 @@
+/* The store: round trip of a concept, duplicate ids, transactions, refusing files that are not
+ * ours or are newer, read-only stores, probes and counts. */
+#include "tp_test.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <toponym/toponym.h>
+
+static tp_norm *norm;
+static char dir[] = "/tmp/tp_store_XXXXXX";
+
+static const char *path_in(const char *name)
+{
+    static char buf[256];
+    snprintf(buf, sizeof buf, "%s/%s", dir, name);
+    return buf;
+}
+
+static tp_concept *sample(const char *id)
+{
+    tp_concept *c = tp_concept_new();
+    tp_error err;
+    tp_concept_set(&c->ext_id, id, &err);
+    tp_concept_set(&c->subject, "island", &err);
+    tp_concept_set(&c->note, "One of the four southern islands.", &err);
+    tp_term en = {0, "en", "Iturup", TP_TERM_PREFERRED, TP_SCHEME_NONE, NULL,
+                  "Russian official usage", NULL, "BGN/PCGN"};
+    tp_term ja = {0, "ja", "択捉島", TP_TERM_PREFERRED, TP_SCHEME_NONE, "えとろふとう", NULL, NULL, NULL};
+    tp_term jl = {0, "ja-Latn", "Etorofu-tō", TP_TERM_ADMITTED, TP_SCHEME_HEPBURN, NULL, NULL,
+                  NULL, NULL};
+    tp_term ru = {0, "ru", "Итуруп", TP_TERM_PREFERRED, TP_SCHEME_NONE, NULL, NULL, NULL, NULL};
+    tp_concept_add_term(c, &en, &err);
+    tp_concept_add_term(c, &ja, &err);
+    tp_concept_add_term(c, &jl, &err);
+    tp_concept_add_term(c, &ru, &err);
+    tp_concept_add_link(c, "kuril-islands", &err);
+    return c;
+}
+
+static int count_hits(void *ctx, const tp_store_hit *hit)
+{
+    (void)hit;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static void test_round_trip(void)
+{
+    tp_store *s = NULL;
+    tp_error err;
+    CHECK(tp_store_open(path_in("a.db"), 0, norm, &s, &err) == TP_OK);
+    CHECK(tp_store_created(s));
+    tp_concept *c = sample("iturup");
+    CHECK(tp_store_add_concept(s, c, &err) == TP_OK);
+    CHECK(c->id > 0 && c->terms[0].id > 0);
+    /* The same id again is refused and adds nothing. */
+    tp_concept *dup = sample("iturup");
+    CHECK(tp_store_add_concept(s, dup, &err) == TP_ERR_ARG);
+    CHECK(strstr(err.message, "iturup") != NULL);
+    tp_concept_free(dup);
+
+    tp_concept *back = NULL;
+    CHECK(tp_store_find_concept(s, "iturup", &back, &err) == TP_OK);
+    CHECK(back && back->term_count == 4);
+    if (back && back->term_count == 4) {
+        CHECK_STR(back->note, "One of the four southern islands.");
+        CHECK_STR(back->terms[1].text, "択捉島");
+        CHECK_STR(back->terms[1].reading, "えとろふとう");
+        CHECK(back->terms[2].scheme == TP_SCHEME_HEPBURN);
+        CHECK(back->terms[2].status == TP_TERM_ADMITTED);
+        CHECK_STR(back->terms[0].usage, "Russian official usage");
+        CHECK(back->link_count == 1 && strcmp(back->links[0], "kuril-islands") == 0);
+    }
+    tp_concept_free(back);
+    CHECK(tp_store_find_concept(s, "nowhere", &back, &err) == TP_ERR_NOTFOUND);
+
+    int hits = 0;
+    CHECK(tp_store_probe_key(s, TP_KEY_FOLD, "iturup", count_hits, &hits, &err) == TP_OK);
+    CHECK(hits == 1);
+    hits = 0;
+    CHECK(tp_store_probe_prefix(s, TP_KEY_FOLD, "etor", 10, count_hits, &hits, &err) == TP_OK);
+    CHECK(hits == 1);
+    hits = 0;
+    CHECK(tp_store_probe_prefix(s, TP_KEY_PART, "to", 10, count_hits, &hits, &err) == TP_OK);
+    CHECK(hits == 1);
+
+    tp_store_stats *st = NULL;
+    CHECK(tp_store_stats_get(s, &st, &err) == TP_OK);
+    CHECK(st->concepts == 1 && st->terms == 4 && st->count_len == 4);
+    tp_store_stats_free(st);
+    tp_concept_free(c);
+    tp_store_close(s);
+
+    /* Reopened, it is not new and still holds the concept. */
+    CHECK(tp_store_open(path_in("a.db"), 0, norm, &s, &err) == TP_OK);
+    CHECK(!tp_store_created(s));
+    CHECK(tp_store_find_concept(s, "iturup", &back, &err) == TP_OK);
+    tp_concept_free(back);
+    tp_store_close(s);
+}
+
+static void test_transaction(void)
+{
+    tp_store *s = NULL;
+    tp_error err;
+    CHECK(tp_store_open(path_in("t.db"), 0, norm, &s, &err) == TP_OK);
+    CHECK(tp_store_begin(s, &err) == TP_OK);
+    tp_concept *a = sample("a"), *b = sample("b");
+    CHECK(tp_store_add_concept(s, a, &err) == TP_OK);
+    CHECK(tp_store_add_concept(s, b, &err) == TP_OK);
+    tp_store_rollback(s);
+    tp_concept *back = NULL;
+    CHECK(tp_store_find_concept(s, "a", &back, &err) == TP_ERR_NOTFOUND);
+    tp_concept_free(a);
+    tp_concept_free(b);
+    tp_store_close(s);
+}
+
+static void test_refusals(void)
+{
+    tp_store *s = NULL;
+    tp_error err;
+    /* Not SQLite at all. */
+    FILE *f = fopen(path_in("junk.db"), "w");
+    fputs("this is not a database, just some words that are long enough to matter......\n", f);
+    fclose(f);
+    CHECK(tp_store_open(path_in("junk.db"), 0, norm, &s, &err) == TP_ERR_NOT_STORE);
+    /* SQLite, but another program's. */
+    sqlite3 *db;
+    sqlite3_open(path_in("other.db"), &db);
+    sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL);
+    sqlite3_close(db);
+    CHECK(tp_store_open(path_in("other.db"), 0, norm, &s, &err) == TP_ERR_NOT_STORE);
+    /* Ours, from the future. */
+    CHECK(tp_store_open(path_in("new.db"), 0, norm, &s, &err) == TP_OK);
+    tp_store_close(s);
+    sqlite3_open(path_in("new.db"), &db);
+    sqlite3_exec(db, "PRAGMA user_version=99", NULL, NULL, NULL);
+    sqlite3_close(db);
+    CHECK(tp_store_open(path_in("new.db"), 0, norm, &s, &err) == TP_ERR_VERSION);
+    CHECK(strstr(err.message, "newer") != NULL);
+    /* Missing when it must exist; a directory. */
+    CHECK(tp_store_open(path_in("none.db"), TP_STORE_NOCREATE, norm, &s, &err) == TP_ERR_NOTFOUND);
+    CHECK(tp_store_open(dir, 0, norm, &s, &err) == TP_ERR_IO);
+    /* Read-only. */
+    CHECK(tp_store_open(path_in("a.db"), TP_STORE_READONLY, norm, &s, &err) == TP_OK);
+    tp_concept *c = sample("x");
+    CHECK(tp_store_add_concept(s, c, &err) == TP_ERR_READONLY);
+    tp_concept_free(c);
+    tp_store_close(s);
+}
+
+int main(void)
+{
+    tp_error err;
+    if (!mkdtemp(dir) || tp_norm_new(&norm, &err) != TP_OK)
+        return 1;
+    test_round_trip();
+    test_transaction();
+    test_refusals();
+    tp_norm_free(norm);
+    const char *names[] = {"a.db", "t.db", "junk.db", "other.db", "new.db"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char p[300];
+        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+        unlink(p);
+        snprintf(p, sizeof p, "%s/%s-wal", dir, names[i]);
+        unlink(p);
+        snprintf(p, sizeof p, "%s/%s-shm", dir, names[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+    return TEST_DONE();
+}
