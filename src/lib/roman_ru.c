@@ -369,9 +369,10 @@ static void reduce_tse(word *w)
 {
     size_t o = 0;
     for (size_t r = 0; r < w->n;) {
-        if (at(w, r, "ts") || w->s[r] == 'c') {
+        size_t k = at(w, r, "ts") ? 2 : w->s[r] == 'c' ? 1 : 0;
+        if (k) {
             w->s[o++] = 'c';
-            r += w->s[r] == 't' ? 2 : 1;
+            r += k;
             while (r < w->n && w->s[r] == 'z')
                 r++;
         } else {
