@@ -69,7 +69,8 @@ const tp_term *tp_concept_preferred(const tp_concept *c, const char *lang);
 /* "preferred", "admitted", "deprecated", "superseded", "forbidden"; static. */
 const char *tp_term_status_name(tp_term_status status);
 
-/* Parses a status name as above, or a TBX value ("deprecatedTerm-admn-sts", "preferredTerm").
+/* Parses a status name as above, or a TBX value ("deprecatedTerm-admn-sts", "preferredTerm");
+ * TBX's standardized, legal and regulated terms count as preferred, obsolete as superseded.
  * TP_ERR_ARG for anything else. */
 tp_status tp_term_status_parse(const char *name, tp_term_status *out);
 

@@ -120,14 +120,37 @@ const char *tp_term_status_name(tp_term_status status)
     return "unknown";
 }
 
+/* TBX's other administrative statuses, by the status they amount to for a translator: a
+ * standardised, legal or regulated term is the one to use; an obsolete one is superseded. */
+static const struct {
+    const char *name;
+    tp_term_status status;
+} status_aliases[] = {
+    {"standardized", TP_TERM_PREFERRED},
+    {"legal", TP_TERM_PREFERRED},
+    {"regulated", TP_TERM_PREFERRED},
+    {"obsolete", TP_TERM_SUPERSEDED},
+};
+
+static int status_word(const char *name, const char *word)
+{
+    size_t n = strlen(word);
+    /* The bare word, TBX's "deprecatedTerm", and its "deprecatedTerm-admn-sts". */
+    return strncasecmp(name, word, n) == 0 &&
+           (name[n] == '\0' || strcasecmp(name + n, "Term") == 0 ||
+            strcasecmp(name + n, "Term-admn-sts") == 0);
+}
+
 tp_status tp_term_status_parse(const char *name, tp_term_status *out)
 {
+    for (size_t i = 0; i < sizeof status_aliases / sizeof status_aliases[0]; i++) {
+        if (status_word(name, status_aliases[i].name)) {
+            *out = status_aliases[i].status;
+            return TP_OK;
+        }
+    }
     for (int s = TP_TERM_PREFERRED; s <= TP_TERM_FORBIDDEN; s++) {
-        size_t n = strlen(status_names[s]);
-        /* Accept the bare name, and TBX's "deprecatedTerm" and "deprecatedTerm-admn-sts". */
-        if (strncasecmp(name, status_names[s], n) == 0 &&
-            (name[n] == '\0' || strcasecmp(name + n, "Term") == 0 ||
-             strcasecmp(name + n, "Term-admn-sts") == 0)) {
+        if (status_word(name, status_names[s])) {
             *out = (tp_term_status)s;
             return TP_OK;
         }

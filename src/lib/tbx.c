@@ -46,8 +46,16 @@ static tp_status fail_here(reader *r, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* The parser reads ahead of the reader, so its position is past the element at fault: use
+     * the node's own line, and the parser's column only while it is still on that line. */
+    xmlNodePtr node = xmlTextReaderCurrentNode(r->xr);
+    long node_line = node ? xmlGetLineNo(node) : -1;
     unsigned long line = (unsigned long)xmlTextReaderGetParserLineNumber(r->xr);
     unsigned long col = (unsigned long)xmlTextReaderGetParserColumnNumber(r->xr);
+    if (node_line > 0 && (unsigned long)node_line != line) {
+        line = (unsigned long)node_line;
+        col = 0;
+    }
     return tp_error_at(r->err, TP_ERR_INPUT, r->path, line, col, "%s", msg);
 }
 
