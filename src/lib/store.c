@@ -2,6 +2,7 @@
  * and the indexed probes that lookup is built on. Nothing outside this file knows SQL. */
 #include "toponym/store.h"
 #include "error_int.h"
+#include "store_int.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -12,16 +13,6 @@
 
 /* 'TPNM': marks the file as a toponym store (PRAGMA application_id). */
 #define TP_APPLICATION_ID 0x54504E4D
-
-struct tp_store {
-    sqlite3 *db;
-    tp_norm *norm;     /* borrowed */
-    int created;
-    int readonly;
-    int in_txn;
-    sqlite3_stmt *ins_concept, *ins_term, *ins_key, *ins_fuzz, *ins_link;
-    sqlite3_stmt *probe_key, *probe_prefix, *probe_fuzzy;
-};
 
 /* Each migration takes the schema from version i to i + 1. Append, never edit. */
 static const char *const migrations[] = {
@@ -57,7 +48,7 @@ static const char *const migrations[] = {
 };
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
 
-static tp_status db_error(tp_store *s, tp_error *err, const char *what)
+tp_status tp_store_db_error(tp_store *s, tp_error *err, const char *what)
 {
     int code = sqlite3_errcode(s->db);
     tp_status st = TP_ERR_STORE;
@@ -70,10 +61,10 @@ static tp_status db_error(tp_store *s, tp_error *err, const char *what)
     return tp_error_set(err, st, "%s: %s", what, sqlite3_errmsg(s->db));
 }
 
-static tp_status exec(tp_store *s, const char *sql, tp_error *err)
+tp_status tp_store_exec(tp_store *s, const char *sql, tp_error *err)
 {
     if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-        return db_error(s, err, "store");
+        return tp_store_db_error(s, err, "store");
     return TP_OK;
 }
 
@@ -99,10 +90,10 @@ static tp_status check_schema(tp_store *s, const char *path, tp_error *err)
         return sqlite3_errcode(s->db) == SQLITE_NOTADB
                    ? tp_error_set(err, TP_ERR_NOT_STORE, "%s is not a toponym store (not an SQLite "
                                                         "database)", path)
-                   : db_error(s, err, path);
+                   : tp_store_db_error(s, err, path);
     if (pragma_int(s, "PRAGMA user_version", &version) != SQLITE_OK ||
         pragma_int(s, "SELECT count(*) FROM sqlite_schema", &tables) != SQLITE_OK)
-        return db_error(s, err, path);
+        return tp_store_db_error(s, err, path);
     if (app != TP_APPLICATION_ID && tables > 0)
         return tp_error_set(err, TP_ERR_NOT_STORE,
                             "%s is not a toponym store (an SQLite database of another program)",
@@ -118,18 +109,18 @@ static tp_status check_schema(tp_store *s, const char *path, tp_error *err)
         return tp_error_set(err, TP_ERR_READONLY,
                             "%s needs upgrading to store format %d but is read-only", path,
                             MIGRATION_COUNT);
-    tp_status st = exec(s, "BEGIN IMMEDIATE", err);
+    tp_status st = tp_store_exec(s, "BEGIN IMMEDIATE", err);
     if (st)
         return st;
-    if (tables == 0 && (st = exec(s, "PRAGMA journal_mode=WAL", err)))
+    if (tables == 0 && (st = tp_store_exec(s, "PRAGMA journal_mode=WAL", err)))
         goto fail;
     for (int v = version; v < MIGRATION_COUNT; v++)
-        if ((st = exec(s, migrations[v], err)))
+        if ((st = tp_store_exec(s, migrations[v], err)))
             goto fail;
     char sql[96];
     snprintf(sql, sizeof sql, "PRAGMA application_id=%d; PRAGMA user_version=%d", TP_APPLICATION_ID,
              MIGRATION_COUNT);
-    if ((st = exec(s, sql, err)) || (st = exec(s, "COMMIT", err)))
+    if ((st = tp_store_exec(s, sql, err)) || (st = tp_store_exec(s, "COMMIT", err)))
         goto fail;
     s->created = tables == 0;
     return TP_OK;
@@ -138,42 +129,42 @@ fail:
     return st;
 }
 
-static tp_status prepare(tp_store *s, sqlite3_stmt **st, const char *sql, tp_error *err)
+tp_status tp_store_prepare(tp_store *s, sqlite3_stmt **st, const char *sql, tp_error *err)
 {
     if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
-        return db_error(s, err, "store");
+        return tp_store_db_error(s, err, "store");
     return TP_OK;
 }
 
 static tp_status prepare_all(tp_store *s, tp_error *err)
 {
     tp_status st;
-    if ((st = prepare(s, &s->probe_key,
+    if ((st = tp_store_prepare(s, &s->probe_key,
                       "SELECT k.term_id, t.concept_id, k.key FROM term_key k JOIN term t ON "
                       "t.id = k.term_id WHERE k.kind = ?1 AND k.key = ?2", err)) ||
-        (st = prepare(s, &s->probe_prefix,
+        (st = tp_store_prepare(s, &s->probe_prefix,
                       "SELECT k.term_id, t.concept_id, k.key FROM term_key k JOIN term t ON "
                       "t.id = k.term_id WHERE k.kind = ?1 AND k.key >= ?2 AND k.key < ?3 "
                       "ORDER BY k.key LIMIT ?4", err)) ||
-        (st = prepare(s, &s->probe_fuzzy,
+        (st = tp_store_prepare(s, &s->probe_fuzzy,
                       "SELECT f.term_id, t.concept_id, k.key FROM term_fuzz f JOIN term t ON "
                       "t.id = f.term_id JOIN term_key k ON k.term_id = f.term_id AND k.kind = 2 "
                       "WHERE f.hash = ?1", err)))
         return st;
     if (s->readonly)
         return TP_OK;
-    if ((st = prepare(s, &s->ins_concept,
+    if ((st = tp_store_prepare(s, &s->ins_concept,
                       "INSERT INTO concept(ext_id, subject, note, source) VALUES(?1,?2,?3,?4)",
                       err)) ||
-        (st = prepare(s, &s->ins_term,
+        (st = tp_store_prepare(s, &s->ins_term,
                       "INSERT INTO term(concept_id, seq, lang, text, status, scheme, reading, "
                       "usage, note, source) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)", err)) ||
-        (st = prepare(s, &s->ins_key,
+        (st = tp_store_prepare(s, &s->ins_key,
                       "INSERT OR IGNORE INTO term_key(kind, key, term_id) VALUES(?1,?2,?3)",
                       err)) ||
-        (st = prepare(s, &s->ins_fuzz,
+        (st = tp_store_prepare(s, &s->ins_fuzz,
                       "INSERT OR IGNORE INTO term_fuzz(hash, term_id) VALUES(?1,?2)", err)) ||
-        (st = prepare(s, &s->ins_link,
+        (st = tp_store_prepare(s, &s->ins_link,
                       "INSERT OR IGNORE INTO concept_link(concept_id, target) VALUES(?1,?2)",
                       err)))
         return st;
@@ -203,7 +194,7 @@ tp_status tp_store_open(const char *path, unsigned flags, tp_norm *norm, tp_stor
     }
     sqlite3_extended_result_codes(s->db, 0);
     sqlite3_busy_timeout(s->db, 5000);
-    if ((st = check_schema(s, path, err)) || (st = exec(s, "PRAGMA foreign_keys=ON", err)) ||
+    if ((st = check_schema(s, path, err)) || (st = tp_store_exec(s, "PRAGMA foreign_keys=ON", err)) ||
         (st = prepare_all(s, err)))
         goto fail;
     *out = s;
@@ -251,7 +242,7 @@ tp_status tp_store_begin(tp_store *s, tp_error *err)
         return st;
     if (s->in_txn)
         return tp_error_set(err, TP_ERR_ARG, "a transaction is already open");
-    if ((st = exec(s, "BEGIN IMMEDIATE", err)))
+    if ((st = tp_store_exec(s, "BEGIN IMMEDIATE", err)))
         return st;
     s->in_txn = 1;
     return TP_OK;
@@ -261,7 +252,7 @@ tp_status tp_store_commit(tp_store *s, tp_error *err)
 {
     if (!s->in_txn)
         return tp_error_set(err, TP_ERR_ARG, "no transaction is open");
-    tp_status st = exec(s, "COMMIT", err);
+    tp_status st = tp_store_exec(s, "COMMIT", err);
     if (st) {
         tp_store_rollback(s);
         return st;
@@ -279,7 +270,7 @@ void tp_store_rollback(tp_store *s)
 
 /* ---- writing ---- */
 
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
+void tp_store_bind_text(sqlite3_stmt *st, int i, const char *v)
 {
     if (v)
         sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
@@ -287,13 +278,13 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
         sqlite3_bind_null(st, i);
 }
 
-static tp_status step_done(tp_store *s, sqlite3_stmt *st, tp_error *err, const char *what)
+tp_status tp_store_step_done(tp_store *s, sqlite3_stmt *st, tp_error *err, const char *what)
 {
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     if (rc != SQLITE_DONE)
-        return db_error(s, err, what);
+        return tp_store_db_error(s, err, what);
     return TP_OK;
 }
 
@@ -305,9 +296,9 @@ static tp_status add_keys(tp_store *s, const tp_term *t, tp_error *err)
         return st;
     for (size_t i = 0; !st && i < keys->count; i++) {
         sqlite3_bind_int(s->ins_key, 1, (int)keys->keys[i].kind);
-        bind_text(s->ins_key, 2, keys->keys[i].text);
+        tp_store_bind_text(s->ins_key, 2, keys->keys[i].text);
         sqlite3_bind_int64(s->ins_key, 3, t->id);
-        st = step_done(s, s->ins_key, err, "cannot store key");
+        st = tp_store_step_done(s, s->ins_key, err, "cannot store key");
         if (!st && keys->keys[i].kind == TP_KEY_FOLD) {
             uint64_t *h = NULL;
             size_t n = 0;
@@ -315,7 +306,7 @@ static tp_status add_keys(tp_store *s, const tp_term *t, tp_error *err)
             for (size_t j = 0; !st && j < n; j++) {
                 sqlite3_bind_int64(s->ins_fuzz, 1, (sqlite3_int64)h[j]);
                 sqlite3_bind_int64(s->ins_fuzz, 2, t->id);
-                st = step_done(s, s->ins_fuzz, err, "cannot store key");
+                st = tp_store_step_done(s, s->ins_fuzz, err, "cannot store key");
             }
             free(h);
         }
@@ -326,37 +317,37 @@ static tp_status add_keys(tp_store *s, const tp_term *t, tp_error *err)
 
 static tp_status insert_concept(tp_store *s, tp_concept *c, tp_error *err)
 {
-    bind_text(s->ins_concept, 1, c->ext_id);
-    bind_text(s->ins_concept, 2, c->subject);
-    bind_text(s->ins_concept, 3, c->note);
-    bind_text(s->ins_concept, 4, c->source);
+    tp_store_bind_text(s->ins_concept, 1, c->ext_id);
+    tp_store_bind_text(s->ins_concept, 2, c->subject);
+    tp_store_bind_text(s->ins_concept, 3, c->note);
+    tp_store_bind_text(s->ins_concept, 4, c->source);
     int rc = sqlite3_step(s->ins_concept);
     sqlite3_reset(s->ins_concept);
     sqlite3_clear_bindings(s->ins_concept);
     if (rc == SQLITE_CONSTRAINT)
         return tp_error_set(err, TP_ERR_ARG, "concept \"%s\" is already in the store", c->ext_id);
     if (rc != SQLITE_DONE)
-        return db_error(s, err, "cannot store concept");
+        return tp_store_db_error(s, err, "cannot store concept");
     c->id = sqlite3_last_insert_rowid(s->db);
     tp_status st = TP_OK;
     for (size_t i = 0; !st && i < c->link_count; i++) {
         sqlite3_bind_int64(s->ins_link, 1, c->id);
-        bind_text(s->ins_link, 2, c->links[i]);
-        st = step_done(s, s->ins_link, err, "cannot store link");
+        tp_store_bind_text(s->ins_link, 2, c->links[i]);
+        st = tp_store_step_done(s, s->ins_link, err, "cannot store link");
     }
     for (size_t i = 0; !st && i < c->term_count; i++) {
         tp_term *t = &c->terms[i];
         sqlite3_bind_int64(s->ins_term, 1, c->id);
         sqlite3_bind_int64(s->ins_term, 2, (sqlite3_int64)i);
-        bind_text(s->ins_term, 3, t->lang);
-        bind_text(s->ins_term, 4, t->text);
+        tp_store_bind_text(s->ins_term, 3, t->lang);
+        tp_store_bind_text(s->ins_term, 4, t->text);
         sqlite3_bind_int(s->ins_term, 5, (int)t->status);
-        bind_text(s->ins_term, 6, t->scheme ? tp_scheme_name(t->scheme) : NULL);
-        bind_text(s->ins_term, 7, t->reading);
-        bind_text(s->ins_term, 8, t->usage);
-        bind_text(s->ins_term, 9, t->note);
-        bind_text(s->ins_term, 10, t->source);
-        if ((st = step_done(s, s->ins_term, err, "cannot store term")))
+        tp_store_bind_text(s->ins_term, 6, t->scheme ? tp_scheme_name(t->scheme) : NULL);
+        tp_store_bind_text(s->ins_term, 7, t->reading);
+        tp_store_bind_text(s->ins_term, 8, t->usage);
+        tp_store_bind_text(s->ins_term, 9, t->note);
+        tp_store_bind_text(s->ins_term, 10, t->source);
+        if ((st = tp_store_step_done(s, s->ins_term, err, "cannot store term")))
             break;
         t->id = sqlite3_last_insert_rowid(s->db);
         st = add_keys(s, t, err);
@@ -370,7 +361,7 @@ tp_status tp_store_add_concept(tp_store *s, tp_concept *c, tp_error *err)
     if (st)
         return st;
     /* A savepoint makes the concept atomic inside or outside an explicit transaction. */
-    if ((st = exec(s, "SAVEPOINT add_concept", err)))
+    if ((st = tp_store_exec(s, "SAVEPOINT add_concept", err)))
         return st;
     st = insert_concept(s, c, err);
     if (st) {
@@ -380,12 +371,12 @@ tp_status tp_store_add_concept(tp_store *s, tp_concept *c, tp_error *err)
             c->terms[i].id = 0;
         return st;
     }
-    return exec(s, "RELEASE add_concept", err);
+    return tp_store_exec(s, "RELEASE add_concept", err);
 }
 
 /* ---- reading ---- */
 
-static const char *col_text(sqlite3_stmt *st, int i)
+const char *tp_store_col_text(sqlite3_stmt *st, int i)
 {
     return (const char *)sqlite3_column_text(st, i);
 }
@@ -398,7 +389,7 @@ static tp_status read_concept(tp_store *s, const char *where, int64_t id, const 
     snprintf(sql, sizeof sql, "SELECT id, ext_id, subject, note, source FROM concept WHERE %s",
              where);
     if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return db_error(s, err, "cannot read concept");
+        return tp_store_db_error(s, err, "cannot read concept");
     if (ext_id)
         sqlite3_bind_text(st, 1, ext_id, -1, SQLITE_STATIC);
     else
@@ -409,18 +400,18 @@ static tp_status read_concept(tp_store *s, const char *where, int64_t id, const 
         if (rc == SQLITE_DONE)
             return ext_id ? tp_error_set(err, TP_ERR_NOTFOUND, "no concept \"%s\"", ext_id)
                           : tp_error_set(err, TP_ERR_NOTFOUND, "no concept %lld", (long long)id);
-        return db_error(s, err, "cannot read concept");
+        return tp_store_db_error(s, err, "cannot read concept");
     }
     tp_concept *c = tp_concept_new();
     tp_status res = c ? TP_OK : tp_error_nomem(err);
     if (!res) {
         c->id = sqlite3_column_int64(st, 0);
-        if ((res = tp_concept_set(&c->ext_id, col_text(st, 1), err)) ||
-            (res = tp_concept_set(&c->subject, col_text(st, 2), err)) ||
-            (res = tp_concept_set(&c->note, col_text(st, 3), err)))
+        if ((res = tp_concept_set(&c->ext_id, tp_store_col_text(st, 1), err)) ||
+            (res = tp_concept_set(&c->subject, tp_store_col_text(st, 2), err)) ||
+            (res = tp_concept_set(&c->note, tp_store_col_text(st, 3), err)))
             ;
         else
-            res = tp_concept_set(&c->source, col_text(st, 4), err);
+            res = tp_concept_set(&c->source, tp_store_col_text(st, 4), err);
     }
     sqlite3_finalize(st);
     st = NULL;
@@ -428,36 +419,36 @@ static tp_status read_concept(tp_store *s, const char *where, int64_t id, const 
                                    "SELECT id, lang, text, status, scheme, reading, usage, note, "
                                    "source FROM term WHERE concept_id = ?1 ORDER BY seq",
                                    -1, &st, NULL) != SQLITE_OK)
-        res = db_error(s, err, "cannot read terms");
+        res = tp_store_db_error(s, err, "cannot read terms");
     if (!res) {
         sqlite3_bind_int64(st, 1, c->id);
         while (!res && (rc = sqlite3_step(st)) == SQLITE_ROW) {
             tp_term t = {0};
             t.id = sqlite3_column_int64(st, 0);
-            t.lang = (char *)col_text(st, 1);
-            t.text = (char *)col_text(st, 2);
+            t.lang = (char *)tp_store_col_text(st, 1);
+            t.text = (char *)tp_store_col_text(st, 2);
             t.status = (tp_term_status)sqlite3_column_int(st, 3);
-            if (col_text(st, 4))
-                tp_scheme_parse(col_text(st, 4), &t.scheme);
-            t.reading = (char *)col_text(st, 5);
-            t.usage = (char *)col_text(st, 6);
-            t.note = (char *)col_text(st, 7);
-            t.source = (char *)col_text(st, 8);
+            if (tp_store_col_text(st, 4))
+                tp_scheme_parse(tp_store_col_text(st, 4), &t.scheme);
+            t.reading = (char *)tp_store_col_text(st, 5);
+            t.usage = (char *)tp_store_col_text(st, 6);
+            t.note = (char *)tp_store_col_text(st, 7);
+            t.source = (char *)tp_store_col_text(st, 8);
             res = tp_concept_add_term(c, &t, err);
         }
         if (!res && rc != SQLITE_DONE)
-            res = db_error(s, err, "cannot read terms");
+            res = tp_store_db_error(s, err, "cannot read terms");
         sqlite3_finalize(st);
         st = NULL;
     }
     if (!res && sqlite3_prepare_v2(s->db,
                                    "SELECT target FROM concept_link WHERE concept_id = ?1 "
                                    "ORDER BY target", -1, &st, NULL) != SQLITE_OK)
-        res = db_error(s, err, "cannot read links");
+        res = tp_store_db_error(s, err, "cannot read links");
     if (!res) {
         sqlite3_bind_int64(st, 1, c->id);
         while (!res && sqlite3_step(st) == SQLITE_ROW)
-            res = tp_concept_add_link(c, col_text(st, 0), err);
+            res = tp_concept_add_link(c, tp_store_col_text(st, 0), err);
         sqlite3_finalize(st);
     }
     if (res) {
@@ -489,7 +480,7 @@ tp_status tp_store_stats_get(tp_store *s, tp_store_stats **out, tp_error *err)
                            "SELECT (SELECT count(*) FROM concept), (SELECT count(*) FROM term), "
                            "(SELECT count(*) FROM term_key)", -1, &st, NULL) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_ROW) {
-        res = db_error(s, err, "cannot count");
+        res = tp_store_db_error(s, err, "cannot count");
     } else {
         r->concepts = (long)sqlite3_column_int64(st, 0);
         r->terms = (long)sqlite3_column_int64(st, 1);
@@ -500,7 +491,7 @@ tp_status tp_store_stats_get(tp_store *s, tp_store_stats **out, tp_error *err)
     if (!res && sqlite3_prepare_v2(s->db,
                                    "SELECT lang, status, count(*) FROM term GROUP BY lang, status "
                                    "ORDER BY lang, status", -1, &st, NULL) != SQLITE_OK)
-        res = db_error(s, err, "cannot count");
+        res = tp_store_db_error(s, err, "cannot count");
     while (!res && sqlite3_step(st) == SQLITE_ROW) {
         tp_store_count *c = realloc(r->counts, (r->count_len + 1) * sizeof *c);
         if (!c) {
@@ -509,7 +500,7 @@ tp_status tp_store_stats_get(tp_store *s, tp_store_stats **out, tp_error *err)
         }
         r->counts = c;
         c += r->count_len++;
-        snprintf(c->lang, sizeof c->lang, "%s", col_text(st, 0));
+        snprintf(c->lang, sizeof c->lang, "%s", tp_store_col_text(st, 0));
         c->status = (tp_term_status)sqlite3_column_int(st, 1);
         c->count = (long)sqlite3_column_int64(st, 2);
     }
@@ -541,7 +532,7 @@ static tp_status run_probe(tp_store *s, sqlite3_stmt *st, tp_store_hit_fn fn, vo
         tp_store_hit hit;
         hit.term_id = sqlite3_column_int64(st, 0);
         hit.concept_id = sqlite3_column_int64(st, 1);
-        hit.key = col_text(st, 2);
+        hit.key = tp_store_col_text(st, 2);
         hit.kind = (tp_key_kind)0;
         if (fn(ctx, &hit)) {
             rc = SQLITE_DONE;
@@ -549,7 +540,7 @@ static tp_status run_probe(tp_store *s, sqlite3_stmt *st, tp_store_hit_fn fn, vo
         }
     }
     if (rc != SQLITE_DONE)
-        res = db_error(s, err, "lookup failed");
+        res = tp_store_db_error(s, err, "lookup failed");
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return res;
