@@ -77,7 +77,7 @@ static const char *const gost_b[RU_LETTERS] = {
     "yo",
 };
 
-/* ICAO Doc 9303, 7th edition (passports since 2013): ASCII, ь not written, ъ as ie. */
+/* ICAO Doc 9303, the table Russian passports follow since 2013: ASCII, ь not written, ъ as ie. */
 static const char *const icao[RU_LETTERS] = {
     "a", "b", "v", "g", "d", "e", "zh", "z",
     "i", "i", "k", "l", "m", "n", "o", "p",
@@ -244,7 +244,9 @@ tp_status tp_ru_romanize(const char *cyrillic, size_t len, tp_scheme scheme, tp_
  * Cyrillic is spelt with one fixed internal scheme, Latin has its diacritics spelt out, and both
  * then go through the same reduction, word by word. The reduction merges only what some pair of
  * schemes cannot tell apart (BGN kh = ISO к+х, BGN ye = ISO e, ICAO ie for ъ = и+е, GOST B
- * yo for ё = й+о), so whatever it loses, it loses on both sides alike. */
+ * yo for ё = й+о), so whatever it loses, it loses on both sides alike. What it merges:
+ * ё = е = йо = ио, ие = е, ий = ый = и, тс = ц, сч = щ, тч = ч, and after a consonant ея = я.
+ * Not promised: ц+х before a consonant (only in Georgian names; BGN tskh is also т+с+х). */
 
 /* The internal spelling of each Russian letter, in the table layout above. */
 static const char *const key_letters[RU_LETTERS] = {
@@ -273,23 +275,27 @@ static const struct latin_fold {
     {0x17A, "z"},  {0x17C, "z"},
 };
 
+/* The small letter of an ASCII, Latin-1 or Latin Extended-A capital; others unchanged. */
+static uint32_t lower_cp(uint32_t c)
+{
+    if ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7))
+        return c + 0x20;
+    if (c >= 0x100 && c < 0x17F && upper_cp(c + 1) == c)
+        return c + 1;
+    return c;
+}
+
 /* The ASCII spelling of a Latin letter or digit, or NULL when it is not one the key knows. */
 static const char *latin_ascii(uint32_t cp, char one[2])
 {
-    if (cp >= 'A' && cp <= 'Z')
-        cp += 0x20;
+    cp = lower_cp(cp);
     if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9')) {
         one[0] = (char)cp;
         one[1] = '\0';
         return one;
     }
-    uint32_t small = cp;
-    if (is_upper(cp) && cp >= 0xC0)
-        small = cp + 0x20;
-    else if (upper_cp(cp + 1) == cp && cp >= 0x100 && cp <= 0x17E)
-        small = cp + 1;
     for (size_t k = 0; k < sizeof latin_folds / sizeof latin_folds[0]; k++)
-        if (latin_folds[k].cp == small)
+        if (latin_folds[k].cp == cp)
             return latin_folds[k].ascii;
     return NULL;
 }
@@ -364,13 +370,16 @@ static void reduce_shch(word *w)
 }
 
 /* ц is ts, c or GOST B cz: ts -> c (BGN ц = ISO т+с), and a c swallows the z after it
- * (GOST B ц = ISO ц+з). Then s+ch -> щ, since BGN сч and press "sch" for щ must meet. */
+ * (GOST B ц = ISO ц+з) and the t before it (BGN тц tts = ISO tc, and тч is said ч, the press
+ * "tch"). Then s+ch -> щ: сч is said щ, and press "sch" is щ. */
 static void reduce_tse(word *w)
 {
     size_t o = 0;
     for (size_t r = 0; r < w->n;) {
         size_t k = at(w, r, "ts") ? 2 : w->s[r] == 'c' ? 1 : 0;
         if (k) {
+            while (o > 0 && w->s[o - 1] == 't')
+                o--;
             w->s[o++] = 'c';
             r += k;
             while (r < w->n && w->s[r] == 'z')
