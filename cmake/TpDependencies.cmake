@@ -16,7 +16,9 @@ tp_require_pkg(ICU_UC icu-uc libicu-dev)
 tp_require_pkg(ICU_I18N icu-i18n libicu-dev)
 tp_require_pkg(LIBXML2 libxml-2.0 libxml2-dev)
 tp_require_pkg(SQLITE3 sqlite3 libsqlite3-dev)
-tp_require_pkg(READLINE readline libreadline-dev)
+if(TP_READLINE)
+  tp_require_pkg(READLINE readline libreadline-dev)
+endif()
 
 # MeCab ships no pkg-config file: look for its header and library directly.
 find_path(MECAB_INCLUDE_DIR mecab.h)

@@ -56,6 +56,21 @@ tp_status tp_lookup(tp_store *store, tp_norm *norm, const char *query, size_t le
 
 void tp_matches_free(tp_matches *m);
 
+/* Completions of what a user has typed so far (for the REPL's Tab key). */
+typedef struct tp_completions {
+    size_t count;
+    char **items;         /* distinct term texts, owned by the set */
+} tp_completions;
+
+/* Distinct names whose keys begin with prefix (UTF-8, len bytes), at most limit (0: 50), those
+ * that begin with it letter for letter first. Names are offered in the script typed: Latin for
+ * Latin, Cyrillic for Cyrillic, kana readings and kanji for kana. *out is freed by the caller
+ * with tp_completions_free(); the store is not changed. */
+tp_status tp_complete(tp_store *store, tp_norm *norm, const char *prefix, size_t len,
+                      size_t limit, tp_completions **out, tp_error *err);
+
+void tp_completions_free(tp_completions *c);
+
 /* "exact", "fold", "romanisation", "reading", "prefix", "fuzzy". Static. */
 const char *tp_match_kind_name(tp_match_kind kind);
 

@@ -84,6 +84,9 @@ typedef struct tp_store_hit {
     int64_t concept_id;
     tp_key_kind kind;   /* the kind of the stored key that matched */
     const char *key;    /* the stored key (for fuzzy hits: the term's fold key) */
+    const char *text;   /* the term's text */
+    const char *lang;   /* the term's language */
+    const char *reading; /* the term's kana reading, or NULL */
 } tp_store_hit;
 
 typedef int (*tp_store_hit_fn)(void *ctx, const tp_store_hit *hit);

@@ -20,6 +20,10 @@ typedef struct cli {
     tp_norm *norm;
     tp_store *store;
     int color;             /* colour on stdout */
+    /* Session settings of the interactive session (defaults for the command line too). */
+    const char *out_lang;  /* language whose preferred term heads an entry; NULL: en */
+    tp_scheme scheme;      /* romanisation shown with entries and used by translit; or NONE */
+    int json;              /* JSON rather than text */
 } cli;
 
 typedef struct cli_command {

@@ -72,11 +72,30 @@ static void print_json(FILE *f, const char *query, const tp_matches *m)
     fputs("]}\n", f);
 }
 
-static void print_text(FILE *f, const tp_match *mt, int color)
+/* The entry's preferred name romanised by the session's scheme: the Russian term for a Russian
+ * scheme, the Japanese term's reading (or text) for a Japanese one. */
+static void print_romanised(FILE *f, cli *cl, const tp_concept *c)
 {
+    int ja = tp_scheme_is_japanese(cl->scheme);
+    const tp_term *t = tp_concept_preferred(c, ja ? "ja" : "ru");
+    if (!t)
+        return;
+    const char *src = ja && t->reading ? t->reading : t->text;
+    char *out = NULL;
+    tp_error err;
+    if (tp_translit(cl->norm, cl->scheme, src, strlen(src), &out, &err) == TP_OK)
+        fprintf(f, "  %s: %s\n", tp_scheme_name(cl->scheme), out);
+    free(out);
+}
+
+static void print_text(FILE *f, cli *cl, const tp_match *mt)
+{
+    int color = cl->color;
     const tp_concept *c = mt->concept;
     const tp_term *hit = &c->terms[mt->term];
-    const tp_term *head = tp_concept_preferred(c, "en");
+    const tp_term *head = tp_concept_preferred(c, cl->out_lang ? cl->out_lang : "en");
+    if (!head)
+        head = tp_concept_preferred(c, "en");
     if (!head)
         head = &c->terms[0];
     fprintf(f, "%s%s%s", color ? "\033[1m" : "", head->text, color ? "\033[0m" : "");
@@ -122,6 +141,8 @@ static void print_text(FILE *f, const tp_match *mt, int color)
         if (t->note)
             fprintf(f, "  %*s  note: %s\n", (int)wl, "", t->note);
     }
+    if (cl->scheme)
+        print_romanised(f, cl, c);
     if (c->note)
         fprintf(f, "  note: %s\n", c->note);
     if (c->source)
@@ -149,7 +170,7 @@ int cli_print_lookup(cli *c, const char *query, const tp_lookup_opts *opts, int 
         for (size_t i = 0; i < m->count; i++) {
             if (i)
                 putchar('\n');
-            print_text(stdout, &m->items[i], c->color);
+            print_text(stdout, c, &m->items[i]);
         }
     }
     int found = m->count > 0;
@@ -160,7 +181,7 @@ int cli_print_lookup(cli *c, const char *query, const tp_lookup_opts *opts, int 
 int cmd_lookup(cli *c, int argc, char **argv)
 {
     tp_lookup_opts opts = {NULL, 10, 0};
-    int json = 0, i = 0;
+    int json = c->json, i = 0;
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         if (!strcmp(argv[i], "--")) {
             i++;

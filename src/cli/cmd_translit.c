@@ -6,7 +6,7 @@
 
 int cmd_translit(cli *c, int argc, char **argv)
 {
-    tp_scheme scheme = TP_SCHEME_NONE;
+    tp_scheme scheme = c->scheme;
     int i = 0;
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         if (!strcmp(argv[i], "--")) {

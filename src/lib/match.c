@@ -317,3 +317,114 @@ void tp_matches_free(tp_matches *m)
     free(m->items);
     free(m);
 }
+
+/* ---- completion ---- */
+
+typedef struct completing {
+    tp_completions *set;
+    size_t limit;
+    tp_script script;    /* script of the typed prefix */
+    int failed;
+} completing;
+
+static tp_script first_script(const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        int32_t c = tp_utf8_next(s, n, &i);
+        if (c < 0)
+            break;
+        tp_script sc = tp_utf8_script((uint32_t)c);
+        if (sc != TP_SCRIPT_OTHER)
+            return sc;
+    }
+    return TP_SCRIPT_OTHER;
+}
+
+static void offer(completing *cp, const char *text)
+{
+    tp_completions *set = cp->set;
+    if (!text || set->count >= cp->limit)
+        return;
+    for (size_t i = 0; i < set->count; i++)
+        if (strcmp(set->items[i], text) == 0)
+            return;
+    char **items = realloc(set->items, (set->count + 1) * sizeof *items);
+    if (!items || !(items[set->count] = strdup(text))) {
+        if (items)
+            set->items = items;
+        cp->failed = 1;
+        return;
+    }
+    set->items = items;
+    set->count++;
+}
+
+static int on_completion(void *ctx, const tp_store_hit *hit)
+{
+    completing *cp = ctx;
+    tp_script sc = first_script(hit->text);
+    if (cp->script == TP_SCRIPT_KANA) {
+        if (sc == TP_SCRIPT_HAN && hit->reading)
+            offer(cp, hit->reading);
+        if (sc == TP_SCRIPT_KANA || sc == TP_SCRIPT_HAN)
+            offer(cp, hit->text);
+    } else if (cp->script == TP_SCRIPT_OTHER || sc == cp->script) {
+        offer(cp, hit->text);
+    }
+    return cp->failed || cp->set->count >= cp->limit;
+}
+
+tp_status tp_complete(tp_store *store, tp_norm *norm, const char *prefix, size_t len,
+                      size_t limit, tp_completions **out, tp_error *err)
+{
+    tp_keyset *keys = NULL;
+    tp_status st = tp_norm_keys(norm, prefix, len, NULL, NULL, &keys, err);
+    if (st)
+        return st;
+    completing cp = {calloc(1, sizeof(tp_completions)), limit ? limit : 50, TP_SCRIPT_OTHER, 0};
+    if (!cp.set) {
+        tp_keyset_free(keys);
+        return tp_error_nomem(err);
+    }
+    char *typed = malloc(len + 1);
+    if (typed) {
+        memcpy(typed, prefix, len);
+        typed[len] = '\0';
+        cp.script = first_script(typed);
+        free(typed);
+    }
+    /* Literal prefixes first, then names met through a romanisation or a reading. */
+    static const tp_key_kind order[] = {TP_KEY_FOLD, TP_KEY_JA, TP_KEY_RU};
+    for (size_t o = 0; !st && o < sizeof order / sizeof order[0]; o++) {
+        for (size_t i = 0; !st && i < keys->count; i++) {
+            tp_key_kind kind = keys->keys[i].kind;
+            if (kind != order[o] && !(order[o] == TP_KEY_JA && kind == TP_KEY_JA_READING))
+                continue;
+            st = tp_store_probe_prefix(store, order[o], keys->keys[i].text, cp.limit,
+                                       on_completion, &cp, err);
+            if (!st && order[o] == TP_KEY_JA)
+                st = tp_store_probe_prefix(store, TP_KEY_JA_READING, keys->keys[i].text,
+                                           cp.limit, on_completion, &cp, err);
+        }
+    }
+    tp_keyset_free(keys);
+    if (!st && cp.failed)
+        st = tp_error_nomem(err);
+    if (st) {
+        tp_completions_free(cp.set);
+        return st;
+    }
+    *out = cp.set;
+    return TP_OK;
+}
+
+void tp_completions_free(tp_completions *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->count; i++)
+        free(c->items[i]);
+    free(c->items);
+    free(c);
+}

@@ -140,14 +140,17 @@ static tp_status prepare_all(tp_store *s, tp_error *err)
 {
     tp_status st;
     if ((st = tp_store_prepare(s, &s->probe_key,
-                      "SELECT k.term_id, t.concept_id, k.key FROM term_key k JOIN term t ON "
+                      "SELECT k.term_id, t.concept_id, k.key, t.text, t.lang, t.reading FROM term_key k "
+                      "JOIN term t ON "
                       "t.id = k.term_id WHERE k.kind = ?1 AND k.key = ?2", err)) ||
         (st = tp_store_prepare(s, &s->probe_prefix,
-                      "SELECT k.term_id, t.concept_id, k.key FROM term_key k JOIN term t ON "
+                      "SELECT k.term_id, t.concept_id, k.key, t.text, t.lang, t.reading FROM term_key k "
+                      "JOIN term t ON "
                       "t.id = k.term_id WHERE k.kind = ?1 AND k.key >= ?2 AND k.key < ?3 "
                       "ORDER BY k.key LIMIT ?4", err)) ||
         (st = tp_store_prepare(s, &s->probe_fuzzy,
-                      "SELECT f.term_id, t.concept_id, k.key FROM term_fuzz f JOIN term t ON "
+                      "SELECT f.term_id, t.concept_id, k.key, t.text, t.lang, t.reading FROM term_fuzz f "
+                      "JOIN term t ON "
                       "t.id = f.term_id JOIN term_key k ON k.term_id = f.term_id AND k.kind = 2 "
                       "WHERE f.hash = ?1", err)))
         return st;
@@ -533,6 +536,9 @@ static tp_status run_probe(tp_store *s, sqlite3_stmt *st, tp_store_hit_fn fn, vo
         hit.term_id = sqlite3_column_int64(st, 0);
         hit.concept_id = sqlite3_column_int64(st, 1);
         hit.key = tp_store_col_text(st, 2);
+        hit.text = tp_store_col_text(st, 3);
+        hit.lang = tp_store_col_text(st, 4);
+        hit.reading = tp_store_col_text(st, 5);
         hit.kind = (tp_key_kind)0;
         if (fn(ctx, &hit)) {
             rc = SQLITE_DONE;
