@@ -683,7 +683,9 @@ static void mark_bgn(tp_checker *ck)
         int has_ru = 0, has_ru_latn = 0;
         while (j < n && terms[j].concept == terms[i].concept) {
             has_ru |= terms[j].script == SC_CYRILLIC;
-            has_ru_latn |= !strcasecmp(terms[j].lang, "ru-Latn");
+            /* Romanisations of historic names (Vladimirovka) say nothing of today's name. */
+            has_ru_latn |= !strcasecmp(terms[j].lang, "ru-Latn") &&
+                           terms[j].status <= TP_TERM_ADMITTED;
             j++;
         }
         for (size_t k = i; has_ru && k < j; k++) {
@@ -2070,12 +2072,19 @@ static void inconsistency(tp_check_doc *d)
                     if (x->concept == t->concept && x->script == t->script && x->side == want)
                         other = x->text;
                 }
-                add_finding(d, tp_check_rules[R_UNPAIRED], severity_of(ck, R_UNPAIRED),
-                            o[j].line, o[j].col, o[j].eline, o[j].ecol, o[j].found, pref,
-                            c->ext_id,
-                            "\"%s\" is %s only; name the other side's \"%s\" with it, or use "
-                            "\"%s\"", o[j].found, t->usage ? t->usage : side_name(o[j].side),
-                            other ? other : "?", pref ? pref : "?");
+                const char *usage = t->usage ? t->usage : side_name(o[j].side);
+                if (other && pref && strcmp(other, pref) != 0)
+                    add_finding(d, tp_check_rules[R_UNPAIRED], severity_of(ck, R_UNPAIRED),
+                                o[j].line, o[j].col, o[j].eline, o[j].ecol, o[j].found, pref,
+                                c->ext_id,
+                                "\"%s\" is %s only; name the other side's \"%s\" with it, or "
+                                "use \"%s\"", o[j].found, usage, other, pref);
+                else
+                    add_finding(d, tp_check_rules[R_UNPAIRED], severity_of(ck, R_UNPAIRED),
+                                o[j].line, o[j].col, o[j].eline, o[j].ecol, o[j].found,
+                                other ? other : pref, c->ext_id,
+                                "\"%s\" is %s only; name the other side's \"%s\" with it",
+                                o[j].found, usage, other ? other : pref ? pref : "?");
                 continue;
             }
             if (o[j].side == major)

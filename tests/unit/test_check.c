@@ -271,6 +271,47 @@ static void test_rules(const char *dir)
     unlink(path);
 }
 
+/* The drafts in docs/examples through the library: the same findings, line for line, as the
+ * CLI's expected GNU output (cmark's spec tests run against both the library and the CLI). */
+static void test_examples(void)
+{
+    static const char *const files[] = {"kurils-en.md", "kurils-ru.md", "kurils-ja.html"};
+    for (size_t i = 0; i < 3; i++) {
+        char path[4096], line[4096];
+        snprintf(path, sizeof path, TP_SOURCE_DIR "/docs/examples/%s", files[i]);
+        FILE *in = fopen(path, "rb");
+        CHECK(in != NULL);
+        if (!in)
+            continue;
+        static char text[65536];
+        size_t n = fread(text, 1, sizeof text, in);
+        fclose(in);
+        tp_findings *f = NULL;
+        tp_error err;
+        CHECK(tp_check_text(checker, files[i], TP_CHECK_AUTO, NULL, text, n, &f, &err) == TP_OK);
+        snprintf(path, sizeof path, TP_SOURCE_DIR "/docs/examples/expected/%s.gnu", files[i]);
+        FILE *want = fopen(path, "r");
+        CHECK(want != NULL);
+        size_t k = 0;
+        while (want && f && fgets(line, sizeof line, want)) {
+            char got[4096];
+            if (k < f->count)
+                snprintf(got, sizeof got, "%s:%lu:%lu: %s: %s [%s]\n", files[i],
+                         f->items[k].line, f->items[k].column,
+                         tp_severity_name(f->items[k].severity), f->items[k].message,
+                         f->items[k].rule);
+            else
+                snprintf(got, sizeof got, "(nothing)\n");
+            CHECK_STR(got, line);
+            k++;
+        }
+        CHECK(f && k == f->count);
+        if (want)
+            fclose(want);
+        tp_findings_free(f);
+    }
+}
+
 int main(void)
 {
     char dir[] = "/tmp/tp_check.XXXXXX";
@@ -299,6 +340,7 @@ int main(void)
     test_romanisation();
     test_readers();
     test_streaming();
+    test_examples();
     test_rules(dir);
     tp_checker_free(checker);
     tp_store_close(store);
