@@ -110,4 +110,14 @@ run check --rules "$SCRATCH/house.toml" "$SCRATCH/in.txt"
 expect_rc 3
 expect_err "house.toml:2: a rule id is lower-case letters"
 
+# The house style documented in docs/house-style.md loads (its rules pass their own examples).
+awk '/^```toml/ {on=1; next} /^```/ {on=0} on' "$TP_SOURCE_DIR/docs/house-style.md" >"$SCRATCH/doc.toml"
+printf 'The Southern Kurils and the disputed islands. The Kurile chain.\n' >"$SCRATCH/in.txt"
+run check --rules "$SCRATCH/doc.toml" "$SCRATCH/in.txt"
+expect_rc 0
+expect_empty_err
+expect_out "[gloss-southern-kurils]"
+expect_out "[no-disputed]"
+expect_out "write Kuril, the BGN/PCGN form [no-kurile]"
+
 done_testing
