@@ -246,6 +246,8 @@ struct tp_checker {
     table macron;       /* folded word -> term whose text writes it with a macron */
     uint64_t *bloom;    /* one-deletion hashes of the terms, for the misspelling check */
     size_t bloom_bits;
+    uint64_t no_typo[4096]; /* hashes of word sequences lately found to be no misspelling: text
+                               repeats its capitalised words, the check need not */
     unsigned max_words, ja_max;
     tp_house house;
 };
@@ -1379,8 +1381,15 @@ static size_t misspelling(tp_check_doc *d)
             kl += t->flen;
         }
         key[kl] = '\0';
+        /* A name ends in a capitalised word (Sea of Okhotsk, Kuril Islands). */
+        if (!ok || (w > 1 && !d->q[(d->qh + w - 1) % QUEUE].cap))
+            continue;
         size_t cps = tp_utf8_count(key, kl);
-        if (!ok || cps < 6)
+        if (cps < 6)
+            continue;
+        uint64_t kh = fnv(key, kl, FNV0) | 1;
+        uint64_t *cached = &ck->no_typo[kh % 4096];
+        if (*cached == kh)
             continue;
         uint64_t *hs = NULL;
         size_t nh = 0;
@@ -1394,8 +1403,10 @@ static size_t misspelling(tp_check_doc *d)
         if (keep)
             tp_store_probe_fuzzy(ck->store, hs, keep, on_fuzzy_hit, &f, NULL);
         free(hs);
-        if (f.best == NONE32)
+        if (f.best == NONE32) {
+            *cached = kh;
             continue;
+        }
         const mterm *t = &AT(ck->terms, mterm, f.best);
         const token *tl = &d->q[(d->qh + w - 1) % QUEUE];
         char *found = found_text(d, 0, w);
@@ -1881,7 +1892,25 @@ void tp_check_gap(tp_check_doc *d, int sentence)
 static void put_cp(tp_check_doc *d, uint32_t c, unsigned long line, unsigned long col,
                    unsigned long ecol)
 {
-    if (is_ja_char(c)) {
+    if (c < 0x80 && !d->ja_n && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                 (c >= '0' && c <= '9'))) {
+        /* The common case, an ASCII letter inside a word, without the general path. */
+        if (d->wlen == 0) {
+            d->wscript = SC_LATIN;
+            d->wline = line;
+            d->wcol = col;
+            d->wlong = 0;
+        }
+        d->letters[SC_LATIN] += c >= 'A';
+        if (d->wlen + 1 > WORD_MAX)
+            d->wlong = 1;
+        else
+            d->wraw[d->wlen++] = (char)c;
+        d->weline = line;
+        d->wecol = ecol;
+        return;
+    }
+    if (c >= 0x80 && is_ja_char(c)) {
         end_word(d);
         if (d->ja_n == 0)
             hard_break(d);
