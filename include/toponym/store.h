@@ -76,6 +76,14 @@ typedef struct tp_store_stats {
 tp_status tp_store_stats_get(tp_store *store, tp_store_stats **out, tp_error *err);
 void tp_store_stats_free(tp_store_stats *stats);
 
+/* Calls fn once for every term in the store, in concept order (each concept's terms in their
+ * stored order), with the concept's row id and ext_id (NULL when it has none). The term and the
+ * id are borrowed until fn returns; a nonzero return stops early. The store is not changed.
+ * (store_terms.c; used to build the checker's matcher.) */
+typedef int (*tp_store_term_fn)(void *ctx, int64_t concept_id, const char *ext_id,
+                                const tp_term *term);
+tp_status tp_store_each_term(tp_store *store, tp_store_term_fn fn, void *ctx, tp_error *err);
+
 /* ---- Probes, the store's side of lookup (match.c). Each hit is passed to a callback; a
  * nonzero return stops the probe early. The hit's strings live until the callback returns. */
 

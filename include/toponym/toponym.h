@@ -10,5 +10,6 @@
 #include "toponym/store.h"
 #include "toponym/match.h"
 #include "toponym/tbx.h"
+#include "toponym/check.h"
 
 #endif

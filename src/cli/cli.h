@@ -59,6 +59,7 @@ void cli_pad(FILE *f, const char *s, size_t width);
 /* The shipped glossary directory, or NULL when none is found. */
 const char *cli_glossary_dir(void);
 
+int cmd_check(cli *c, int argc, char **argv);
 int cmd_key(cli *c, int argc, char **argv);
 int cmd_lookup(cli *c, int argc, char **argv);
 int cmd_repl(cli *c, int argc, char **argv);

@@ -7,6 +7,10 @@
 #include <unistd.h>
 
 const cli_command cli_commands[] = {
+    {"check", cmd_check,
+     "[--lang L] [--format gnu|json|sarif|checkstyle|github] [--fail-on S] [--rules FILE] "
+     "[--input text|markdown|html|xml] [--summary] FILE...|-",
+     "check drafts for deprecated, inconsistent, misspelt and mixed-scheme place names"},
     {"help", NULL, "[COMMAND]", "show help for toponym or one command"},
     {"key", cmd_key, "[--lang L] TEXT...", "print the match keys the normaliser makes for TEXT"},
     {"lookup", cmd_lookup, "[--lang L] [--json] [--limit N] [--no-fuzzy] QUERY...",

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# toponym check against grep -F -o -f on the same place names and the same generated English
+# text, in the same run: throughput (MB/s, median of RUNS), peak memory, and the number of names
+# each finds (which must agree). Usage: bench/check.sh [NAMES] [MEGABYTES] [RUNS]
+# Builds in build-bench/ (Release) unless TOPONYM names a binary. Writes scratch files to
+# $TMPDIR. Results go to stdout; bench/README.md ("toponym check") records them.
+set -euo pipefail
+NAMES=${1:-5000}
+MB=${2:-20}
+RUNS=${3:-3}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+if [ -z "${TOPONYM:-}" ]; then
+  cmake -S "$ROOT" -B "$ROOT/build-bench" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
+  cmake --build "$ROOT/build-bench" -j2 >/dev/null
+  TOPONYM="$ROOT/build-bench/src/toponym"
+fi
+W=$(mktemp -d "${TMPDIR:-/tmp}/tp_bench_check.XXXXXX")
+trap 'rm -rf "$W"' EXIT
+
+# Names: capitalised made-up words of four syllables ("Zokumavi"), all distinct and of one
+# length, so that no name occurs inside another and grep -o counts exactly the whole names.
+python3 - "$NAMES" "$MB" "$W" <<'PY'
+import random, sys
+n, mb, w = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+rng = random.Random(7)
+cons, vows = "bdfgklmnprstvz", "aeiou"
+names = set()
+while len(names) < n:
+    names.add("Zq" + "".join(rng.choice(cons) + rng.choice(vows) for _ in range(4)))
+names = sorted(names)
+with open(f"{w}/names.txt", "w") as f:
+    f.write("\n".join(names) + "\n")
+import os
+os.mkdir(f"{w}/glossary")
+with open(f"{w}/glossary/bench.tbx", "w") as f:
+    f.write('<?xml version="1.0" encoding="UTF-8"?>\n<tbx type="TBX-Basic" style="dca" '
+            'xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2"><tbxHeader><fileDesc><sourceDesc>'
+            '<p>bench</p></sourceDesc></fileDesc></tbxHeader><text><body>\n')
+    for i, name in enumerate(names):
+        f.write(f'<conceptEntry id="c{i}"><langSec xml:lang="en"><termSec><term>{name}</term>'
+                '<termNote type="administrativeStatus">preferredTerm-admn-sts</termNote>'
+                '</termSec></langSec></conceptEntry>\n')
+    f.write("</body></text></tbx>\n")
+# English-like text: common words, sentences with capitals, a name every ~40 words.
+words = ("the of and to in a is that for it as was with be by on not he this are or his from at "
+         "which but have an they you were her she there been one all we their has would when "
+         "island islands sea strait coast ferry harbour north south east west village fishing "
+         "season weather winter summer mountain volcano border treaty history government people "
+         "between through during because important together nothing looking started").split()
+target = mb * 1024 * 1024
+size = 0
+with open(f"{w}/text.txt", "w") as f:
+    while size < target:
+        k = rng.randint(8, 20)
+        s = [rng.choice(words) for _ in range(k)]
+        if rng.random() < 0.4:
+            s[rng.randrange(k)] = rng.choice(names)
+        s[0] = s[0][0].upper() + s[0][1:]
+        line = " ".join(s) + ". "
+        if rng.random() < 0.1:
+            line += "\n"
+        f.write(line)
+        size += len(line.encode())
+PY
+export TOPONYM_GLOSSARIES="$W/glossary" TOPONYM_DB="$W/bench.db"
+"$TOPONYM" stats >/dev/null   # creates and seeds the store from the generated glossary
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+timeit() { # command... -> seconds, peak KB on fd 3
+  local t0 t1
+  /usr/bin/time -f "%e %M" -o "$W/time" "$@" >"$W/out" 2>/dev/null || true
+  cat "$W/time"
+}
+BYTES=$(stat -c %s "$W/text.txt")
+grep_counts=() ; tp_counts=()
+for r in $(seq "$RUNS"); do
+  read -r gs gk < <(timeit grep -F -o -f "$W/names.txt" "$W/text.txt")
+  g_n=$(wc -l <"$W/out"); echo "$gs $gk" >>"$W/grep.times"
+  read -r ts tk < <(timeit "$TOPONYM" check --fail-on none --format json "$W/text.txt")
+  t_n=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["names"])' "$W/out")
+  echo "$ts $tk" >>"$W/tp.times"
+done
+gsec=$(cut -d' ' -f1 "$W/grep.times" | median); gkb=$(cut -d' ' -f2 "$W/grep.times" | median)
+tsec=$(cut -d' ' -f1 "$W/tp.times" | median); tkb=$(cut -d' ' -f2 "$W/tp.times" | median)
+mbs() { awk -v b="$BYTES" -v s="$1" 'BEGIN { printf "%.1f", (s > 0 ? b / 1048576 / s : 0) }'; }
+echo "text: $((BYTES / 1048576)) MB of generated English, $NAMES names, median of $RUNS runs"
+printf '%-22s %8s %10s %10s %10s\n' tool seconds "MB/s" "peak MB" names
+printf '%-22s %8s %10s %10s %10s\n' "grep -F -o -f" "$gsec" "$(mbs "$gsec")" "$((gkb / 1024))" "$g_n"
+printf '%-22s %8s %10s %10s %10s\n' "toponym check" "$tsec" "$(mbs "$tsec")" "$((tkb / 1024))" "$t_n"
+awk -v g="$gsec" -v t="$tsec" 'BEGIN { printf "toponym check / grep throughput: %.2f\n", (t > 0 ? g / t : 0) }'
+if [ "$g_n" != "$t_n" ]; then
+  echo "MISMATCH: grep found $g_n names, toponym check $t_n" >&2
+  exit 1
+fi

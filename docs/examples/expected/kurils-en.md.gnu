@@ -1,0 +1,8 @@
+kurils-en.md:1:17: warning: "Kurile Islands" is superseded; use "Kuril Islands" [superseded-term]
+kurils-en.md:4:46: warning: "Toyohara" is superseded (historic, 1905–1945); use "Yuzhno-Sakhalinsk" [superseded-term]
+kurils-en.md:5:1: warning: "Kunashr" is not in the glossary; did you mean "Kunashir"? [misspelling]
+kurils-en.md:7:5: warning: "Southern Kurils" is Russian official usage only; name the other side's "Northern Territories" with it, or use "southern Kuril Islands" [unpaired-usage]
+kurils-en.md:7:53: warning: "Etorofu" (Japanese official usage) and "Iturup" (line 5) name the same place; keep to one, or pair them in one sentence [inconsistent-term]
+kurils-en.md:10:36: warning: "Ûžno-Kurilʹsk" is ISO 9, but this text writes Russian names in BGN/PCGN ("Yuzhno-Sakhalinsk", line 4) [romanisation-mix]
+kurils-en.md:10:68: warning: "Sōya" is Hepburn with macrons, but this text writes Japanese names in Hepburn without macrons ("Hokkaido", line 3) [romanisation-mix]
+kurils-en.md:11:15: error: "East Sea" is deprecated (Korean usage); use "Sea of Japan" [deprecated-term]

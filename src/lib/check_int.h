@@ -1,0 +1,111 @@
+/* The checker's insides, shared by its files: check.c (matcher, tokenizer, findings),
+ * check_read.c (the text, Markdown, HTML and XML readers), check_ru.c (Russian inflection) and
+ * check_rules.c (the house style file). Internal. */
+#ifndef TP_CHECK_INT_H
+#define TP_CHECK_INT_H
+
+#include <stdint.h>
+#include "buf_int.h"
+#include "toponym/check.h"
+
+/* ---- Russian inflection (check_ru.c) ---- */
+
+/* How a word of a Russian term may change in running text. */
+typedef enum tp_ru_class {
+    TP_RU_EXACT = 0,   /* never inflected here: foreign names, frozen genitives, non-Russian */
+    TP_RU_NOUN_HARD,   /* Итуруп, Курильск, остров(а), Камчатка, Курилы */
+    TP_RU_NOUN_SOFT,   /* край, область, Россия */
+    TP_RU_NOUN_MORE,   /* море, Приморье: neuter in -е */
+    TP_RU_ADJ          /* Курильские, Южные, Кунаширский */
+} tp_ru_class;
+
+/* Classifies one folded word of a Russian term (lower case, UTF-8). noun_seen says whether an
+ * earlier word of the term was a noun: later nouns are frozen (пролив Лаперуза, острова
+ * Хабомаи). Sets *cls and *is_noun and returns the stem's length in bytes. */
+size_t tp_ru_term_word(const char *word, size_t len, int noun_seen, tp_ru_class *cls,
+                       int *is_noun);
+
+/* The stems a folded Cyrillic word of running text may have: its own length first, then shorter
+ * ones where what is cut off is a known ending. Writes at most 4 byte lengths; returns how many. */
+size_t tp_ru_stems(const char *word, size_t len, size_t stems[4]);
+
+/* Nonzero when ending (UTF-8, len bytes; "" for none) is one that class takes. */
+int tp_ru_ending_ok(tp_ru_class cls, const char *ending, size_t len);
+
+/* ---- the reader's calls into the checker (check.c) ---- */
+
+/* Text of the source at line, column (1-based, code points): every code point takes one
+ * column. */
+tp_status tp_check_text_at(tp_check_doc *doc, const char *text, size_t len, unsigned long line,
+                           unsigned long column);
+/* One code point that stands for width columns of source (a decoded entity). */
+tp_status tp_check_cp_at(tp_check_doc *doc, uint32_t cp, unsigned long line, unsigned long column,
+                         unsigned long width);
+/* Skipped source (markup, code): no name runs across it. sentence also ends the sentence. */
+void tp_check_gap(tp_check_doc *doc, int sentence);
+/* `toponym: disable RULE...` (enable = 0) or `enable` in a comment at line, column; rules is a
+ * space-separated list, empty for every rule. */
+tp_status tp_check_suppress(tp_check_doc *doc, int enable, const char *rules, size_t len,
+                            unsigned long line, unsigned long column);
+/* The document's own language declaration (the first one counts). */
+void tp_check_declare_lang(tp_check_doc *doc, const char *lang, size_t len);
+
+/* ---- the readers (check_read.c) ---- */
+
+typedef struct tp_reader {
+    tp_check_format format;
+    int state;              /* the format's state between lines (in a tag, comment, fence) */
+    int fence_char;         /* Markdown fence: '`' or '~' */
+    size_t fence_len;
+    int prev_blank;         /* Markdown: the previous line was blank */
+    int in_list;            /* Markdown: the paragraph is a list */
+    int skip_depth;         /* HTML: open <code>/<pre> elements */
+    char raw_end[16];       /* HTML: the end tag of the raw text element being skipped */
+    tp_buf tag;             /* HTML/XML: the tag or comment being read */
+    unsigned long tag_line, tag_col;
+} tp_reader;
+
+/* Reads one line (without its newline; len bytes of valid UTF-8) of source line number line. */
+tp_status tp_reader_line(tp_reader *r, tp_check_doc *doc, const char *s, size_t len,
+                         unsigned long line);
+void tp_reader_free(tp_reader *r);
+
+/* ---- the house style (check_rules.c) ---- */
+
+typedef enum tp_rule_kind {
+    TP_RULE_FORBID = 1,     /* the phrase must not be used */
+    TP_RULE_SUBSTITUTE,     /* the phrase must be replaced by `replace` */
+    TP_RULE_GLOSS_FIRST     /* the first `find` must have a `with` in its sentence */
+} tp_rule_kind;
+
+typedef struct tp_rule {
+    char *id;
+    tp_rule_kind kind;
+    tp_severity severity;
+    char *message;          /* or NULL */
+    char *replace;          /* or NULL */
+    unsigned long line;     /* where the rule starts in its file */
+    char **bad, **good;     /* the rule's own examples */
+    size_t bad_count, good_count;
+} tp_rule;
+
+/* What the house style file sets; owned by the checker. */
+typedef struct tp_house {
+    tp_rule *rules;
+    size_t rule_count;
+    tp_severity builtin[16];   /* by index in tp_check_rules; 0 = the default */
+    int russian_scheme;        /* tp_scheme: TP_SCHEME_BGN_PCGN, TP_SCHEME_ISO9 or 0 */
+    int japanese_macrons;      /* 1 wants macrons, 0 does not, -1 no preference */
+} tp_house;
+
+/* A rule's phrase, handed back to the checker to add to its rule matcher: role 0 is `find`,
+ * 1 is `with`. */
+typedef tp_status (*tp_rule_phrase_fn)(void *ctx, size_t rule, int role, const char *phrase,
+                                       tp_error *err);
+
+/* Parses a house style file into *house (zeroed by the caller), calling fn for each phrase. */
+tp_status tp_house_parse(const char *path, tp_house *house, tp_rule_phrase_fn fn, void *ctx,
+                         tp_error *err);
+void tp_house_free(tp_house *house);
+
+#endif

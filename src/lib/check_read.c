@@ -1,0 +1,581 @@
+/* The checker's readers: which parts of a source line are text. Plain text is all text;
+ * Markdown skips code spans and blocks, URLs, link targets and HTML; HTML and XML skip markup,
+ * comments, scripts and code, and decode entities. Each piece of text goes to the checker with
+ * its line and column in the source, so positions are never searched for again. */
+#include "check_int.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+enum { ST_TEXT = 0, ST_FENCE, ST_COMMENT, ST_TAG, ST_RAW, ST_CDATA };
+
+#define TAG_MAX ((size_t)64 * 1024)
+
+/* Column bookkeeping: the column of byte i of a line, counted as the scan advances. */
+typedef struct cursor {
+    const char *s;
+    size_t len, i;
+    unsigned long col;     /* column of byte i */
+    unsigned long line;
+} cursor;
+
+static void advance(cursor *c, size_t n)
+{
+    for (size_t k = 0; k < n && c->i < c->len; k++, c->i++)
+        if (((unsigned char)c->s[c->i] & 0xC0) != 0x80)
+            c->col++;
+    /* Stop on a character boundary. */
+    while (c->i < c->len && ((unsigned char)c->s[c->i] & 0xC0) == 0x80)
+        c->i++;
+}
+
+static tp_status emit(tp_check_doc *doc, const cursor *c, size_t from, unsigned long col)
+{
+    if (c->i <= from)
+        return TP_OK;
+    return tp_check_text_at(doc, c->s + from, c->i - from, c->line, col);
+}
+
+/* "toponym: disable RULE..." or "enable" inside a comment's text. */
+static tp_status directive(tp_check_doc *doc, const char *s, size_t n, unsigned long line,
+                           unsigned long col)
+{
+    const char *p = NULL;
+    for (size_t i = 0; i + 8 <= n; i++)
+        if (!strncasecmp(s + i, "toponym:", 8)) {
+            p = s + i + 8;
+            break;
+        }
+    if (!p)
+        return TP_OK;
+    const char *end = s + n;
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    int enable;
+    if (end - p >= 7 && !strncasecmp(p, "disable", 7)) {
+        enable = 0;
+        p += 7;
+    } else if (end - p >= 6 && !strncasecmp(p, "enable", 6)) {
+        enable = 1;
+        p += 6;
+    } else {
+        return TP_OK;
+    }
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    const char *q = end;
+    while (q > p && (q[-1] == ' ' || q[-1] == '\t' || q[-1] == '-' || q[-1] == '>'))
+        q--;
+    return tp_check_suppress(doc, enable, p, (size_t)(q - p), line, col);
+}
+
+/* ---- Markdown ---- */
+
+static size_t indent(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && s[i] == ' ')
+        i++;
+    return i;
+}
+
+static int is_fence(const char *s, size_t len, int *ch, size_t *n)
+{
+    size_t i = indent(s, len);
+    if (i > 3 || i >= len || (s[i] != '`' && s[i] != '~'))
+        return 0;
+    size_t k = i;
+    while (k < len && s[k] == s[i])
+        k++;
+    if (k - i < 3)
+        return 0;
+    *ch = s[i];
+    *n = k - i;
+    return 1;
+}
+
+static int is_url_start(const char *s, size_t len)
+{
+    static const char *const schemes[] = {"http://", "https://", "ftp://", "mailto:", "www.",
+                                          NULL};
+    for (size_t k = 0; schemes[k]; k++) {
+        size_t n = strlen(schemes[k]);
+        if (len >= n && !strncasecmp(s, schemes[k], n))
+            return 1;
+    }
+    return 0;
+}
+
+static tp_status markdown_line(tp_reader *r, tp_check_doc *doc, const char *s, size_t len,
+                               unsigned long line)
+{
+    cursor c = {s, len, 0, 1, line};
+    tp_status st = TP_OK;
+    if (r->state == ST_FENCE) {
+        int ch;
+        size_t n;
+        size_t i = indent(s, len);
+        if (is_fence(s, len, &ch, &n) && ch == r->fence_char && n >= r->fence_len) {
+            size_t k = i + n;
+            while (k < len && (s[k] == ' ' || s[k] == '\t'))
+                k++;
+            if (k == len)
+                r->state = ST_TEXT;
+        }
+        tp_check_gap(doc, 0);
+        return TP_OK;
+    }
+    if (r->state == ST_COMMENT) {
+        const char *end = NULL;
+        for (size_t i = 0; i + 3 <= len; i++)
+            if (!memcmp(s + i, "-->", 3)) {
+                end = s + i;
+                break;
+            }
+        size_t n = end ? (size_t)(end - s) : len;
+        if (r->tag.len < TAG_MAX)
+            st = tp_buf_append(&r->tag, s, n);
+        if (!st)
+            st = tp_buf_putc(&r->tag, ' ');
+        if (st || !end)
+            return st;
+        r->state = ST_TEXT;
+        if ((st = directive(doc, r->tag.data, r->tag.len, r->tag_line, r->tag_col)))
+            return st;
+        advance(&c, n + 3);
+    }
+    size_t blank = c.i;
+    while (blank < len && (s[blank] == ' ' || s[blank] == '\t'))
+        blank++;
+    if (blank == len) {
+        r->prev_blank = 1;
+        r->in_list = 0;
+        return TP_OK;
+    }
+    int ch;
+    size_t n;
+    if (c.i == 0 && is_fence(s, len, &ch, &n)) {
+        r->state = ST_FENCE;
+        r->fence_char = ch;
+        r->fence_len = n;
+        tp_check_gap(doc, 1);
+        return TP_OK;
+    }
+    if (c.i == 0 && r->prev_blank && !r->in_list && (s[0] == '\t' || indent(s, len) >= 4)) {
+        tp_check_gap(doc, 1); /* an indented code block: prev_blank stays set for its next line */
+        return TP_OK;
+    }
+    size_t in = indent(s, len);
+    if (c.i == 0 && in <= 3 && in < len && s[in] == '[') {
+        /* A link reference definition: [label]: target */
+        const char *close = memchr(s + in, ']', len - in);
+        if (close && close + 1 < s + len && close[1] == ':') {
+            tp_check_gap(doc, 1);
+            return TP_OK;
+        }
+    }
+    if (c.i == 0 && in < len &&
+        ((strchr("-*+", s[in]) && in + 1 < len && s[in + 1] == ' ') ||
+         (s[in] >= '0' && s[in] <= '9')))
+        r->in_list = 1;
+    r->prev_blank = 0;
+    int heading = c.i == 0 && in < len && s[in] == '#';
+
+    size_t from = c.i;
+    unsigned long from_col = c.col;
+#define FLUSH()                                                                                \
+    do {                                                                                       \
+        if ((st = emit(doc, &c, from, from_col)))                                              \
+            return st;                                                                         \
+    } while (0)
+#define RESTART()                                                                              \
+    do {                                                                                       \
+        from = c.i;                                                                            \
+        from_col = c.col;                                                                      \
+    } while (0)
+    while (c.i < len) {
+        char x = s[c.i];
+        if (x == '\\' && c.i + 1 < len && strchr("\\`*_{}[]()#+-.!<>|~", s[c.i + 1])) {
+            FLUSH();
+            advance(&c, 1);
+            RESTART();
+            advance(&c, 1);
+            continue;
+        }
+        if (x == '`') {
+            size_t run = 0;
+            while (c.i + run < len && s[c.i + run] == '`')
+                run++;
+            /* The closing run of exactly as many backticks. */
+            size_t k = c.i + run, close = 0;
+            while (k < len) {
+                if (s[k] == '`') {
+                    size_t r2 = 0;
+                    while (k + r2 < len && s[k + r2] == '`')
+                        r2++;
+                    if (r2 == run) {
+                        close = k;
+                        break;
+                    }
+                    k += r2;
+                } else {
+                    k++;
+                }
+            }
+            if (close) {
+                FLUSH();
+                tp_check_gap(doc, 0);
+                advance(&c, close + run - c.i);
+                RESTART();
+            } else {
+                advance(&c, run);
+            }
+            continue;
+        }
+        if (x == '<') {
+            if (c.i + 4 <= len && !memcmp(s + c.i, "<!--", 4)) {
+                FLUSH();
+                tp_check_gap(doc, 0);
+                const char *end = NULL;
+                for (size_t i = c.i + 4; i + 3 <= len; i++)
+                    if (!memcmp(s + i, "-->", 3)) {
+                        end = s + i;
+                        break;
+                    }
+                if (!end) {
+                    r->state = ST_COMMENT;
+                    tp_buf_reset(&r->tag);
+                    r->tag_line = line;
+                    r->tag_col = c.col;
+                    return tp_buf_append(&r->tag, s + c.i + 4, len - c.i - 4);
+                }
+                if ((st = directive(doc, s + c.i + 4, (size_t)(end - s) - c.i - 4, line, c.col)))
+                    return st;
+                advance(&c, (size_t)(end - s) + 3 - c.i);
+                RESTART();
+                continue;
+            }
+            const char *gt = memchr(s + c.i, '>', len - c.i);
+            if (gt && c.i + 1 < len &&
+                ((s[c.i + 1] >= 'a' && s[c.i + 1] <= 'z') || (s[c.i + 1] >= 'A' && s[c.i + 1] <= 'Z') ||
+                 s[c.i + 1] == '/' || s[c.i + 1] == '!')) {
+                /* An autolink or inline HTML: skipped; an autolink also breaks the text. */
+                int link = memchr(s + c.i, ':', (size_t)(gt - s) - c.i) != NULL ||
+                           memchr(s + c.i, '@', (size_t)(gt - s) - c.i) != NULL;
+                FLUSH();
+                if (link)
+                    tp_check_gap(doc, 0);
+                advance(&c, (size_t)(gt - s) + 1 - c.i);
+                RESTART();
+                continue;
+            }
+        }
+        if (x == ']' && c.i + 1 < len && (s[c.i + 1] == '(' || s[c.i + 1] == '[')) {
+            /* A link's target or reference label: skipped, the link text is checked. */
+            char open = s[c.i + 1], close = open == '(' ? ')' : ']';
+            size_t k = c.i + 2;
+            int depth = 1;
+            while (k < len && depth) {
+                if (s[k] == open)
+                    depth++;
+                else if (s[k] == close)
+                    depth--;
+                k++;
+            }
+            FLUSH();
+            tp_check_gap(doc, 0);
+            advance(&c, k - c.i);
+            RESTART();
+            continue;
+        }
+        if ((x == '*' || x == '_' || x == '[' || x == ']' || x == '!' || x == '~') &&
+            !(x == '_' && c.i > 0 && c.i + 1 < len && s[c.i - 1] != ' ' && s[c.i + 1] != ' ') &&
+            !(x == '!' && !(c.i + 1 < len && s[c.i + 1] == '['))) {
+            /* Emphasis and link brackets are transparent: "Sea of *Japan*" is one name. */
+            FLUSH();
+            advance(&c, 1);
+            RESTART();
+            continue;
+        }
+        if ((c.i == 0 || s[c.i - 1] == ' ' || s[c.i - 1] == '(' || s[c.i - 1] == '\t') &&
+            is_url_start(s + c.i, len - c.i)) {
+            FLUSH();
+            tp_check_gap(doc, 0);
+            size_t k = c.i;
+            while (k < len && s[k] != ' ' && s[k] != '\t' && s[k] != ')' && s[k] != '>')
+                k++;
+            advance(&c, k - c.i);
+            RESTART();
+            continue;
+        }
+        advance(&c, 1);
+    }
+    FLUSH();
+    if (heading)
+        tp_check_gap(doc, 1);
+#undef FLUSH
+#undef RESTART
+    return TP_OK;
+}
+
+/* ---- HTML and XML ---- */
+
+static const char *const inline_tags[] = {"a", "b", "i", "em", "strong", "span", "abbr", "small",
+                                          "sub", "sup", "u", "mark", "cite", "q", "s", "font",
+                                          "bdi", "bdo", "dfn", "ins", "del", "g", "ph", "x",
+                                          "bpt", "ept", "it", "hi", "mrk", "pc", "sc", "ec",
+                                          "sm", "em", NULL};
+static const char *const code_tags[] = {"code", "pre", "kbd", "samp", "tt", "var", NULL};
+
+static int in_list(const char *const *list, const char *name, size_t n)
+{
+    for (; *list; list++)
+        if (strlen(*list) == n && !strncasecmp(*list, name, n))
+            return 1;
+    return 0;
+}
+
+/* The value of attribute name in a tag's text, or NULL. */
+static const char *attribute(const char *tag, size_t len, const char *name, size_t *vlen)
+{
+    size_t n = strlen(name);
+    for (size_t i = 1; i + n + 2 < len; i++) {
+        if ((tag[i - 1] != ' ' && tag[i - 1] != '\t' && tag[i - 1] != '\n') ||
+            strncasecmp(tag + i, name, n) != 0)
+            continue;
+        size_t k = i + n;
+        while (k < len && tag[k] == ' ')
+            k++;
+        if (k >= len || tag[k] != '=')
+            continue;
+        k++;
+        while (k < len && tag[k] == ' ')
+            k++;
+        if (k >= len || (tag[k] != '"' && tag[k] != '\''))
+            continue;
+        char q = tag[k++];
+        const char *end = memchr(tag + k, q, len - k);
+        if (!end)
+            return NULL;
+        *vlen = (size_t)(end - (tag + k));
+        return tag + k;
+    }
+    return NULL;
+}
+
+/* A complete tag (the text between < and >) has been read. */
+static void end_tag(tp_reader *r, tp_check_doc *doc)
+{
+    const char *t = r->tag.data ? r->tag.data : "";
+    size_t len = r->tag.len;
+    int closing = len && t[0] == '/';
+    size_t i = closing;
+    size_t n = 0;
+    while (i + n < len && t[i + n] != ' ' && t[i + n] != '\t' && t[i + n] != '/' &&
+           t[i + n] != '\n')
+        n++;
+    const char *name = t + i;
+    /* xml:lang before lang, so that XHTML's xml:lang wins when both are present. */
+    size_t vl = 0;
+    const char *v = attribute(t, len, "xml:lang", &vl);
+    if (!v)
+        v = attribute(t, len, "lang", &vl);
+    if (v && !closing)
+        tp_check_declare_lang(doc, v, vl);
+    int self_closing = len && t[len - 1] == '/';
+    if (in_list(code_tags, name, n)) {
+        if (closing && r->skip_depth)
+            r->skip_depth--;
+        else if (!closing && !self_closing)
+            r->skip_depth++;
+        tp_check_gap(doc, 0);
+    } else if (!in_list(inline_tags, name, n)) {
+        tp_check_gap(doc, 1);
+    }
+    if (r->format == TP_CHECK_HTML && !closing && !self_closing &&
+        ((n == 6 && !strncasecmp(name, "script", 6)) || (n == 5 && !strncasecmp(name, "style", 5)))) {
+        r->state = ST_RAW;
+        snprintf(r->raw_end, sizeof r->raw_end, "</%.*s", (int)n, name);
+    }
+}
+
+/* Decodes the entity at s (after '&'); returns its code point and sets *n to the bytes it
+ * takes with '&' and ';', or returns 0. */
+static uint32_t entity(const char *s, size_t len, size_t *n)
+{
+    static const struct {
+        const char *name;
+        uint32_t cp;
+    } named[] = {{"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},
+                 {"apos", '\''},    {"nbsp", 0xA0},    {"eacute", 0xE9},  {"egrave", 0xE8},
+                 {"ocirc", 0xF4},   {"ucirc", 0xFB},   {"ouml", 0xF6},    {"uuml", 0xFC},
+                 {"rsquo", 0x2019}, {"lsquo", 0x2018}, {"ndash", 0x2013}, {"mdash", 0x2014},
+                 {"hyphen", 0x2010}, {"middot", 0xB7}};
+    const char *semi = memchr(s, ';', len < 12 ? len : 12);
+    if (!semi)
+        return 0;
+    size_t k = (size_t)(semi - s);
+    *n = k + 2;
+    if (k >= 2 && s[0] == '#') {
+        unsigned long v = 0;
+        int hex = s[1] == 'x' || s[1] == 'X';
+        for (size_t i = hex ? 2 : 1; i < k; i++) {
+            char ch = s[i];
+            int dgt = ch >= '0' && ch <= '9'   ? ch - '0'
+                      : hex && ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+                      : hex && ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                                      : -1;
+            if (dgt < 0)
+                return 0;
+            v = v * (hex ? 16u : 10u) + (unsigned long)dgt;
+            if (v > 0x10FFFF)
+                return 0;
+        }
+        if (v == 0 || (v >= 0xD800 && v <= 0xDFFF))
+            return 0;
+        return (uint32_t)v;
+    }
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+        if (strlen(named[i].name) == k && !memcmp(named[i].name, s, k))
+            return named[i].cp;
+    return 0;
+}
+
+static tp_status markup_line(tp_reader *r, tp_check_doc *doc, const char *s, size_t len,
+                             unsigned long line)
+{
+    cursor c = {s, len, 0, 1, line};
+    tp_status st = TP_OK;
+    size_t from = 0;
+    unsigned long from_col = 1;
+#define FLUSH()                                                                                \
+    do {                                                                                       \
+        if (r->skip_depth == 0 && (st = emit(doc, &c, from, from_col)))                        \
+            return st;                                                                         \
+    } while (0)
+    while (c.i < len) {
+        switch (r->state) {
+        case ST_TEXT:
+            if (s[c.i] == '<') {
+                FLUSH();
+                tp_buf_reset(&r->tag);
+                r->tag_line = line;
+                r->tag_col = c.col;
+                if (c.i + 4 <= len && !memcmp(s + c.i, "<!--", 4)) {
+                    r->state = ST_COMMENT;
+                    advance(&c, 4);
+                } else if (c.i + 9 <= len && !memcmp(s + c.i, "<![CDATA[", 9)) {
+                    r->state = ST_CDATA;
+                    advance(&c, 9);
+                } else {
+                    r->state = ST_TAG;
+                    advance(&c, 1);
+                }
+                from = c.i;
+                from_col = c.col;
+            } else if (s[c.i] == '&') {
+                size_t n = 0;
+                uint32_t cp = entity(s + c.i + 1, len - c.i - 1, &n);
+                if (!cp) {
+                    advance(&c, 1);
+                    break;
+                }
+                FLUSH();
+                if (r->skip_depth == 0 && (st = tp_check_cp_at(doc, cp, line, c.col, n)))
+                    return st;
+                advance(&c, n);
+                from = c.i;
+                from_col = c.col;
+            } else {
+                advance(&c, 1);
+            }
+            break;
+        case ST_CDATA:
+            if (c.i + 3 <= len && !memcmp(s + c.i, "]]>", 3)) {
+                FLUSH();
+                r->state = ST_TEXT;
+                advance(&c, 3);
+                from = c.i;
+                from_col = c.col;
+            } else {
+                advance(&c, 1);
+            }
+            break;
+        case ST_COMMENT:
+            if (c.i + 3 <= len && !memcmp(s + c.i, "-->", 3)) {
+                r->state = ST_TEXT;
+                if ((st = directive(doc, r->tag.data ? r->tag.data : "", r->tag.len,
+                                    r->tag_line, r->tag_col)))
+                    return st;
+                advance(&c, 3);
+                from = c.i;
+                from_col = c.col;
+            } else {
+                size_t i0 = c.i;
+                advance(&c, 1);
+                if (r->tag.len < TAG_MAX && (st = tp_buf_append(&r->tag, s + i0, c.i - i0)))
+                    return st;
+            }
+            break;
+        case ST_TAG: {
+            char ch = s[c.i];
+            /* Quotes in a tag may hide '>'. */
+            if (ch == '"' || ch == '\'') {
+                const char *q = memchr(s + c.i + 1, ch, len - c.i - 1);
+                size_t n = q ? (size_t)(q - s) + 1 - c.i : len - c.i;
+                if (r->tag.len < TAG_MAX && (st = tp_buf_append(&r->tag, s + c.i, n)))
+                    return st;
+                advance(&c, n);
+            } else if (ch == '>') {
+                r->state = ST_TEXT;
+                end_tag(r, doc);
+                advance(&c, 1);
+                from = c.i;
+                from_col = c.col;
+            } else {
+                size_t i0 = c.i;
+                advance(&c, 1);
+                if (r->tag.len < TAG_MAX && (st = tp_buf_append(&r->tag, s + i0, c.i - i0)))
+                    return st;
+            }
+            break;
+        }
+        case ST_RAW: {
+            size_t n = strlen(r->raw_end);
+            if (c.i + n <= len && !strncasecmp(s + c.i, r->raw_end, n)) {
+                r->state = ST_TAG;
+                tp_buf_reset(&r->tag);
+            }
+            advance(&c, 1);
+            from = c.i;
+            from_col = c.col;
+            break;
+        }
+        default:
+            advance(&c, 1);
+        }
+    }
+    if (r->state == ST_TEXT || r->state == ST_CDATA)
+        FLUSH();
+    else if (r->state == ST_TAG || r->state == ST_COMMENT)
+        st = tp_buf_putc(&r->tag, ' ');
+#undef FLUSH
+    return st;
+}
+
+tp_status tp_reader_line(tp_reader *r, tp_check_doc *doc, const char *s, size_t len,
+                         unsigned long line)
+{
+    switch (r->format) {
+    case TP_CHECK_MARKDOWN: return markdown_line(r, doc, s, len, line);
+    case TP_CHECK_HTML:
+    case TP_CHECK_XML: return markup_line(r, doc, s, len, line);
+    default: return tp_check_text_at(doc, s, len, line, 1);
+    }
+}
+
+void tp_reader_free(tp_reader *r)
+{
+    tp_buf_free(&r->tag);
+}

@@ -1,0 +1,356 @@
+/* The checker over the shipped glossary: whole words and longest matches, Russian inflection
+ * that keeps Курильск and Курильские острова apart, Japanese matching on word boundaries,
+ * positions from the readers, each built-in rule, inline suppression, the house style file,
+ * and streaming in chunks of any size. */
+#include "tp_test.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <toponym/toponym.h>
+
+static tp_norm *norm;
+static tp_store *store;
+static tp_checker *checker;
+
+static tp_findings *check_as(tp_check_format fmt, const char *text)
+{
+    tp_findings *f = NULL;
+    tp_error err;
+    if (tp_check_text(checker, "t", fmt, NULL, text, strlen(text), &f, &err) != TP_OK) {
+        fprintf(stderr, "check: %s\n", err.message);
+        return NULL;
+    }
+    return f;
+}
+
+/* The first finding of rule, or NULL. */
+static const tp_finding *find_rule(const tp_findings *f, const char *rule)
+{
+    for (size_t i = 0; f && i < f->count; i++)
+        if (!strcmp(f->items[i].rule, rule))
+            return &f->items[i];
+    return NULL;
+}
+
+static int count_rule(const tp_findings *f, const char *rule)
+{
+    int n = 0;
+    for (size_t i = 0; f && i < f->count; i++)
+        n += !strcmp(f->items[i].rule, rule);
+    return n;
+}
+
+static unsigned long names(const char *text)
+{
+    tp_findings *f = check_as(TP_CHECK_TEXT, text);
+    unsigned long n = f ? f->names : 999;
+    tp_findings_free(f);
+    return n;
+}
+
+static void test_words(void)
+{
+    CHECK(names("Europe is far from here.") == 0);           /* no Urup inside Europe */
+    CHECK(names("They sailed past Urup.") == 1);
+    CHECK(names("soya beans grow well") == 0);               /* not the Sōya Strait */
+    CHECK(names("the Soya Strait") == 1);
+    CHECK(names("the Sea of Okhotsk") == 1);                 /* one name, not Okhotsk alone */
+    CHECK(names("Yuzhno Kurilsk and Yuzhno-Kurilsk") == 2);
+    CHECK(names("Sakhalin's coast") == 1);                   /* the possessive */
+    CHECK(names("Sea. Of Japan") == 0 || names("Sea. Of Japan") == 1); /* Japan only */
+    CHECK(names("the Sea of\nJapan") == 1);                  /* a name across a line break */
+}
+
+static void test_status(void)
+{
+    tp_findings *f = check_as(TP_CHECK_TEXT, "Fish from the East Sea.\nThe Kurile Islands.");
+    const tp_finding *x = find_rule(f, "deprecated-term");
+    CHECK(x && x->line == 1 && x->column == 15 && x->end_column == 23);
+    CHECK(x && x->severity == TP_SEVERITY_ERROR);
+    CHECK_STR(x ? x->suggestion : NULL, "Sea of Japan");
+    CHECK_STR(x ? x->concept : NULL, "sea-of-japan");
+    x = find_rule(f, "superseded-term");
+    CHECK(x && x->line == 2 && x->column == 5 && x->severity == TP_SEVERITY_WARNING);
+    CHECK_STR(x ? x->suggestion : NULL, "Kuril Islands");
+    tp_findings_free(f);
+    /* A Japanese-era name in English text: the English preferred form is suggested. */
+    f = check_as(TP_CHECK_TEXT, "Toyohara, now a city.");
+    x = find_rule(f, "superseded-term");
+    CHECK_STR(x ? x->suggestion : NULL, "Yuzhno-Sakhalinsk");
+    tp_findings_free(f);
+}
+
+static void test_russian(void)
+{
+    /* Superseded Владимировка in two cases: the status finding names the concept. */
+    tp_findings *f = check_as(TP_CHECK_TEXT, "Во Владимировке и около Владимировки.");
+    CHECK(count_rule(f, "superseded-term") == 2);
+    const tp_finding *x = find_rule(f, "superseded-term");
+    CHECK_STR(x ? x->concept : NULL, "yuzhno-sakhalinsk");
+    CHECK_STR(x ? x->found : NULL, "Владимировке");
+    tp_findings_free(f);
+    CHECK(names("на Курильских островах") == 1);
+    CHECK(names("Курильских островов") == 1);
+    CHECK(names("в Курильске") == 1);
+    CHECK(names("в Хабаровске и Хабаровска") == 2);
+    CHECK(names("в Японском море") == 1);
+    CHECK(names("Северными территориями") == 1);
+    CHECK(names("пролив Лаперуза и проливом Лаперуза") == 2);
+    CHECK(names("Лаперуза") == 0);                           /* a frozen genitive alone */
+}
+
+static void test_japanese(void)
+{
+    CHECK(names("宿泊施設に泊まる") == 0);                     /* 泊 inside a compound */
+    CHECK(names("泊にある") == 1);
+    tp_findings *f = check_as(TP_CHECK_TEXT, "大千島列島と樺太");
+    /* The longest name, not 千島列島 inside it. */
+    CHECK(f && f->names == 2);
+    const tp_finding *x = find_rule(f, "superseded-term");
+    CHECK(x && x->column == 7 && x->end_column == 9);
+    CHECK_STR(x ? x->suggestion : NULL, "サハリン");
+    CHECK_STR(f ? f->lang : NULL, "ja");
+    tp_findings_free(f);
+    CHECK(names("えとろふ島") == 0 || names("えとろふ島") == 1);
+}
+
+static void test_inconsistent(void)
+{
+    tp_findings *f = check_as(TP_CHECK_TEXT, "We flew to Iturup.\nIturup is large.\nEtorofu has "
+                                             "hot springs.");
+    const tp_finding *x = find_rule(f, "inconsistent-term");
+    CHECK(x && x->line == 3 && x->column == 1);
+    CHECK_STR(x ? x->suggestion : NULL, "Iturup");
+    tp_findings_free(f);
+    /* A deliberate pairing in one sentence is no inconsistency. */
+    f = check_as(TP_CHECK_TEXT, "Iturup (Etorofu in Japan) is large. Iturup has a port.");
+    CHECK(f && f->count == 0);
+    tp_findings_free(f);
+    /* Northern Territories / Southern Kurils: one side alone is unpaired, both are fine. */
+    f = check_as(TP_CHECK_TEXT, "The Southern Kurils lie east of Hokkaido.");
+    x = find_rule(f, "unpaired-usage");
+    CHECK(x && x->column == 5);
+    CHECK_STR(x ? x->suggestion : NULL, "southern Kuril Islands");
+    tp_findings_free(f);
+    f = check_as(TP_CHECK_TEXT, "The Northern Territories in Japan and the Southern Kurils in "
+                                "Russia. Later the Southern Kurils again.");
+    CHECK(f && f->count == 0);
+    tp_findings_free(f);
+}
+
+static void test_misspelling(void)
+{
+    tp_findings *f = check_as(TP_CHECK_TEXT, "A ferry to Kunashr.");
+    const tp_finding *x = find_rule(f, "misspelling");
+    CHECK(x && x->column == 12 && x->end_column == 19);
+    CHECK_STR(x ? x->suggestion : NULL, "Kunashir");
+    tp_findings_free(f);
+    /* Ordinary words and derivations are no misspellings. */
+    f = check_as(TP_CHECK_TEXT, "The Russian and Japanese governments. Moscow's Kurilian "
+                                "policy. Because Sakhaliners travel. Hokkaidoan food. Between "
+                                "islands, Started, Looking, Nothing, Together, Important.");
+    CHECK(f && count_rule(f, "misspelling") == 0);
+    tp_findings_free(f);
+}
+
+static void test_romanisation(void)
+{
+    tp_findings *f = check_as(TP_CHECK_TEXT, "Hokkaido and Tokyo. Later Hokkaidō.");
+    const tp_finding *x = find_rule(f, "romanisation-mix");
+    CHECK(x && x->column == 27);
+    CHECK_STR(x ? x->suggestion : NULL, "Hokkaido");
+    tp_findings_free(f);
+    f = check_as(TP_CHECK_TEXT, "Yuzhno-Sakhalinsk and Khabarovsk. Then Ûžno-Kurilʹsk.");
+    x = find_rule(f, "romanisation-mix");
+    CHECK(x && x->column == 40);
+    CHECK_STR(x ? x->suggestion : NULL, "Yuzhno-Kurilsk");
+    CHECK_STR(x ? x->concept : NULL, "yuzhno-kurilsk");
+    tp_findings_free(f);
+}
+
+static void test_readers(void)
+{
+    /* Markdown: code, URLs and link targets are skipped; columns are those of the source. */
+    tp_findings *f = check_as(TP_CHECK_MARKDOWN,
+                              "`East Sea` and [East Sea](http://x/East_Sea) http://East-Sea.example\n"
+                              "```\nEast Sea\n```\n    \n**Kurile Islands**\n");
+    CHECK(f && count_rule(f, "deprecated-term") == 1);
+    const tp_finding *x = find_rule(f, "deprecated-term");
+    CHECK(x && x->line == 1 && x->column == 17);
+    x = find_rule(f, "superseded-term");
+    CHECK(x && x->line == 6 && x->column == 3);
+    tp_findings_free(f);
+    /* HTML: markup skipped, entities decoded, the declared language kept. */
+    f = check_as(TP_CHECK_HTML, "<html lang=\"en\"><p title=\"East Sea\">The <b>East</b> Sea and "
+                                "La P&eacute;rouse Strait and Karafuto</p>\n<script>East Sea"
+                                "</script><code>Karafuto</code></html>");
+    CHECK(f && count_rule(f, "deprecated-term") == 1);
+    x = find_rule(f, "deprecated-term");
+    CHECK(x && x->line == 1 && x->column == 44 && x->end_column == 56);
+    x = find_rule(f, "superseded-term");
+    CHECK(x && x->column == 90 && x->end_column == 98);
+    CHECK(f && count_rule(f, "superseded-term") == 1);
+    CHECK_STR(f ? f->lang : NULL, "en");
+    CHECK(f && f->names == 3);
+    tp_findings_free(f);
+    /* Inline suppression. */
+    f = check_as(TP_CHECK_MARKDOWN, "East Sea\n<!-- toponym: disable deprecated-term -->\nEast "
+                                    "Sea\n<!-- toponym: enable deprecated-term -->\nEast Sea\n");
+    CHECK(f && count_rule(f, "deprecated-term") == 2);
+    tp_findings_free(f);
+}
+
+/* Feeding a document in chunks of every size gives the same findings. */
+static void test_streaming(void)
+{
+    const char *text = "Курильские острова и Курильск.\n大千島列島と樺太。 The East Sea, Kunashr.\n"
+                       "Iturup; Etorofu.\n";
+    tp_findings *whole = check_as(TP_CHECK_TEXT, text);
+    for (size_t chunk = 1; chunk <= 7; chunk++) {
+        tp_check_doc *d = NULL;
+        tp_findings *f = NULL;
+        CHECK(tp_check_begin(checker, "t", TP_CHECK_TEXT, NULL, &d, NULL) == TP_OK);
+        size_t n = strlen(text);
+        for (size_t i = 0; i < n; i += chunk)
+            CHECK(tp_check_feed(d, text + i, i + chunk > n ? n - i : chunk, NULL) == TP_OK);
+        CHECK(tp_check_end(d, &f, NULL) == TP_OK);
+        int same = f && whole && f->count == whole->count && f->names == whole->names;
+        for (size_t k = 0; same && k < f->count; k++)
+            same = f->items[k].line == whole->items[k].line &&
+                   f->items[k].column == whole->items[k].column &&
+                   !strcmp(f->items[k].rule, whole->items[k].rule);
+        CHECK(same);
+        tp_findings_free(f);
+    }
+    CHECK(whole && whole->count >= 4);
+    tp_findings_free(whole);
+    /* Invalid UTF-8 is located. */
+    tp_error err;
+    tp_findings *f = NULL;
+    CHECK(tp_check_text(checker, "bad.txt", TP_CHECK_TEXT, NULL, "ok\nab\xff", 6, &f, &err) ==
+          TP_ERR_INPUT);
+    CHECK(err.line == 2 && err.column == 3);
+    CHECK_STR(err.file, "bad.txt");
+}
+
+static void test_rules(const char *dir)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/house.toml", dir);
+    FILE *fp = fopen(path, "w");
+    fputs("[severity]\nsuperseded-term = \"error\"\n\n[romanisation]\njapanese-macrons = false\n\n"
+          "[[rule]]\nid = \"no-town\"\nfind = \"Курильск\"\nmessage = \"not the town\"\n"
+          "bad = [\"в Курильске\"]\ngood = [\"на Курильских островах\"]\n\n"
+          "[[rule]]\nid = \"gloss-sk\"\nkind = \"gloss-first\"\nfind = [\"Southern Kurils\"]\n"
+          "with = [\"Northern Territories\"]\nbad = [\"The Southern Kurils.\"]\n"
+          "good = [\"The Southern Kurils (the Northern Territories).\"]\n", fp);
+    fclose(fp);
+    tp_error err;
+    CHECK(tp_checker_load_rules(checker, path, &err) == TP_OK);
+    tp_findings *f = check_as(TP_CHECK_TEXT, "Курильска нет. Karafuto. Hokkaidō.");
+    CHECK(count_rule(f, "no-town") == 1);
+    const tp_finding *x = find_rule(f, "superseded-term");
+    CHECK(x && x->severity == TP_SEVERITY_ERROR);
+    CHECK(count_rule(f, "romanisation-mix") == 1);
+    tp_findings_free(f);
+    /* A rule that fails its own example is refused, with its line, and the old style stays. */
+    fp = fopen(path, "w");
+    fputs("# a broken rule\n[[rule]]\nid = \"x\"\nfind = \"Kuril Islands\"\nbad = [\"Kurils\"]\n",
+          fp);
+    fclose(fp);
+    CHECK(tp_checker_load_rules(checker, path, &err) == TP_ERR_INPUT);
+    CHECK(err.line == 2);
+    f = check_as(TP_CHECK_TEXT, "в Курильске");
+    CHECK(count_rule(f, "no-town") == 1);
+    tp_findings_free(f);
+    fp = fopen(path, "w");
+    fputs("[rule]\nid = 1\n", fp);
+    fclose(fp);
+    CHECK(tp_checker_load_rules(checker, path, &err) == TP_ERR_INPUT && err.line == 1);
+    unlink(path);
+}
+
+/* The drafts in docs/examples through the library: the same findings, line for line, as the
+ * CLI's expected GNU output (cmark's spec tests run against both the library and the CLI). */
+static void test_examples(void)
+{
+    static const char *const files[] = {"kurils-en.md", "kurils-ru.md", "kurils-ja.html"};
+    for (size_t i = 0; i < 3; i++) {
+        char path[4096], line[4096];
+        snprintf(path, sizeof path, TP_SOURCE_DIR "/docs/examples/%s", files[i]);
+        FILE *in = fopen(path, "rb");
+        CHECK(in != NULL);
+        if (!in)
+            continue;
+        static char text[65536];
+        size_t n = fread(text, 1, sizeof text, in);
+        fclose(in);
+        tp_findings *f = NULL;
+        tp_error err;
+        CHECK(tp_check_text(checker, files[i], TP_CHECK_AUTO, NULL, text, n, &f, &err) == TP_OK);
+        snprintf(path, sizeof path, TP_SOURCE_DIR "/docs/examples/expected/%s.gnu", files[i]);
+        FILE *want = fopen(path, "r");
+        CHECK(want != NULL);
+        size_t k = 0;
+        while (want && f && fgets(line, sizeof line, want)) {
+            char got[4096];
+            if (k < f->count)
+                snprintf(got, sizeof got, "%s:%lu:%lu: %s: %s [%s]\n", files[i],
+                         f->items[k].line, f->items[k].column,
+                         tp_severity_name(f->items[k].severity), f->items[k].message,
+                         f->items[k].rule);
+            else
+                snprintf(got, sizeof got, "(nothing)\n");
+            CHECK_STR(got, line);
+            k++;
+        }
+        CHECK(f && k == f->count);
+        if (want)
+            fclose(want);
+        tp_findings_free(f);
+    }
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/tp_check.XXXXXX";
+    if (!mkdtemp(dir))
+        return 1;
+    char db[4096];
+    snprintf(db, sizeof db, "%s/t.db", dir);
+    tp_error err;
+    const char *tbx[] = {TP_SOURCE_DIR "/glossaries/far-east.tbx",
+                         TP_SOURCE_DIR "/glossaries/general.tbx",
+                         TP_SOURCE_DIR "/glossaries/hokkaido.tbx",
+                         TP_SOURCE_DIR "/glossaries/kurils.tbx",
+                         TP_SOURCE_DIR "/glossaries/sakhalin.tbx"};
+    if (tp_norm_new(&norm, &err) || tp_store_open(db, 0, norm, &store, &err) ||
+        tp_tbx_import(store, tbx, 5, NULL, &err) ||
+        tp_checker_new(store, norm, &checker, &err)) {
+        fprintf(stderr, "setup: %s\n", err.message);
+        return 1;
+    }
+    test_words();
+    test_status();
+    test_russian();
+    test_japanese();
+    test_inconsistent();
+    test_misspelling();
+    test_romanisation();
+    test_readers();
+    test_streaming();
+    test_examples();
+    test_rules(dir);
+    tp_checker_free(checker);
+    tp_store_close(store);
+    tp_norm_free(norm);
+    unlink(db);
+    char wal[4200];
+    snprintf(wal, sizeof wal, "%s-wal", db);
+    unlink(wal);
+    snprintf(wal, sizeof wal, "%s-shm", db);
+    unlink(wal);
+    rmdir(dir);
+    return TEST_DONE();
+}
