@@ -71,8 +71,8 @@ void tp_keyset_free(tp_keyset *set);
 tp_status tp_norm_reading(tp_norm *norm, const char *text, size_t len, char **out, tp_error *err);
 
 /* Hashes of a fold key and of each variant of it with one character deleted: two keys within a
- * small edit distance share one. Keys shorter than 4 or longer than 40 characters get none (too
- * many false neighbours, or nothing a typo needs). *out (malloc'd, *count entries) is freed by
+ * small edit distance share one. Keys shorter than 4 or longer than 40 characters, and keys with
+ * kanji (one kanji apart is another name), get none. *out (malloc'd, *count entries) is freed by
  * the caller; it may be NULL when *count is 0. */
 tp_status tp_norm_fuzzy_hashes(const char *key, uint64_t **out, size_t *count, tp_error *err);
 

@@ -48,8 +48,15 @@ tp_status tp_store_commit(tp_store *store, tp_error *err);
 void tp_store_rollback(tp_store *store);
 
 /* Adds a concept with all its terms, links and keys. Sets c->id and each term's id. A concept
- * whose ext_id is already stored gives TP_ERR_ARG and changes nothing. */
+ * whose ext_id is already stored gives TP_ERR_ARG and changes nothing. Outside a transaction
+ * the concept is added whole or not at all; inside one, after any other failure the caller
+ * rolls the transaction back. */
 tp_status tp_store_add_concept(tp_store *store, tp_concept *c, tp_error *err);
+
+/* Reads that follow see one snapshot of the store until tp_store_read_end(), and cost one lock
+ * instead of one per statement. A no-op inside a write transaction. Pairs must not nest. */
+tp_status tp_store_read_begin(tp_store *store, tp_error *err);
+void tp_store_read_end(tp_store *store);
 
 /* Reads a concept by row id or by ext_id. *out is freed by the caller (tp_concept_free).
  * TP_ERR_NOTFOUND when there is none. */

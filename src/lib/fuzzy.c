@@ -46,6 +46,10 @@ tp_status tp_norm_fuzzy_hashes(const char *key, uint64_t **out, size_t *count, t
     *count = 0;
     if (n < FUZZY_MIN || n > FUZZY_MAX)
         return TP_OK;
+    /* One kanji apart is another place (沢藤村, 崎藤村), not a typo: no neighbours for them. */
+    for (size_t i = 0; i < n; i++)
+        if (tp_utf8_script(cps[i]) == TP_SCRIPT_HAN)
+            return TP_OK;
     uint64_t *h = malloc((n + 1) * sizeof *h);
     if (!h)
         return tp_error_nomem(err);

@@ -277,6 +277,7 @@ tp_status tp_lookup(tp_store *store, tp_norm *norm, const char *query, size_t le
     }
     search s = {0};
     const char *fold = NULL;
+    st = tp_store_read_begin(store, err);
     for (size_t i = 0; !st && i < keys->count; i++) {
         if (keys->keys[i].kind == TP_KEY_FOLD)
             fold = keys->keys[i].text;
@@ -300,6 +301,7 @@ tp_status tp_lookup(tp_store *store, tp_norm *norm, const char *query, size_t le
             tp_concept_free(m->items[i].concept);
         m->count = limit;
     }
+    tp_store_read_end(store);
     free(s.items);
     free(nfc);
     tp_keyset_free(keys);
@@ -399,6 +401,7 @@ tp_status tp_complete(tp_store *store, tp_norm *norm, const char *prefix, size_t
     }
     /* Literal prefixes first, then names met through a romanisation or a reading. */
     static const tp_key_kind order[] = {TP_KEY_FOLD, TP_KEY_JA, TP_KEY_RU};
+    st = tp_store_read_begin(store, err);
     for (size_t o = 0; !st && o < sizeof order / sizeof order[0]; o++) {
         for (size_t i = 0; !st && i < keys->count; i++) {
             tp_key_kind kind = keys->keys[i].kind;
@@ -411,6 +414,7 @@ tp_status tp_complete(tp_store *store, tp_norm *norm, const char *prefix, size_t
                                            cp.limit, on_completion, &cp, err);
         }
     }
+    tp_store_read_end(store);
     tp_keyset_free(keys);
     if (!st && cp.failed)
         st = tp_error_nomem(err);

@@ -109,11 +109,13 @@ static tp_status check_schema(tp_store *s, const char *path, tp_error *err)
         return tp_error_set(err, TP_ERR_READONLY,
                             "%s needs upgrading to store format %d but is read-only", path,
                             MIGRATION_COUNT);
+    /* WAL lets readers go on while one process writes; the mode cannot change inside a
+     * transaction, and it persists in the file. */
+    if (tables == 0 && tp_store_exec(s, "PRAGMA journal_mode=WAL", err))
+        return TP_ERR_STORE;
     tp_status st = tp_store_exec(s, "BEGIN IMMEDIATE", err);
     if (st)
         return st;
-    if (tables == 0 && (st = tp_store_exec(s, "PRAGMA journal_mode=WAL", err)))
-        goto fail;
     for (int v = version; v < MIGRATION_COUNT; v++)
         if ((st = tp_store_exec(s, migrations[v], err)))
             goto fail;
@@ -152,7 +154,19 @@ static tp_status prepare_all(tp_store *s, tp_error *err)
                       "SELECT f.term_id, t.concept_id, k.key, t.text, t.lang, t.reading FROM term_fuzz f "
                       "JOIN term t ON "
                       "t.id = f.term_id JOIN term_key k ON k.term_id = f.term_id AND k.kind = 2 "
-                      "WHERE f.hash = ?1", err)))
+                      "WHERE f.hash = ?1", err)) ||
+        (st = tp_store_prepare(s, &s->get_by_id,
+                               "SELECT id, ext_id, subject, note, source FROM concept WHERE id = ?1",
+                               err)) ||
+        (st = tp_store_prepare(s, &s->get_by_ext,
+                               "SELECT id, ext_id, subject, note, source FROM concept "
+                               "WHERE ext_id = ?1", err)) ||
+        (st = tp_store_prepare(s, &s->get_terms,
+                               "SELECT id, lang, text, status, scheme, reading, usage, note, source "
+                               "FROM term WHERE concept_id = ?1 ORDER BY seq", err)) ||
+        (st = tp_store_prepare(s, &s->get_links,
+                               "SELECT target FROM concept_link WHERE concept_id = ?1 "
+                               "ORDER BY target", err)))
         return st;
     if (s->readonly)
         return TP_OK;
@@ -174,6 +188,37 @@ static tp_status prepare_all(tp_store *s, tp_error *err)
     return TP_OK;
 }
 
+/* Opens the connection; immutable opens the file through a URI that tells SQLite nobody will
+ * change it, which needs no shared-memory file beside it. */
+static tp_status connect(tp_store *s, const char *path, int oflags, int immutable, tp_error *err)
+{
+    char *uri = NULL;
+    if (immutable) {
+        /* file: URI with %, ?, # and non-ASCII bytes escaped. */
+        size_t n = strlen(path);
+        uri = malloc(3 * n + 32);
+        if (!uri)
+            return tp_error_nomem(err);
+        char *o = uri + sprintf(uri, "file:");
+        for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+            o += (*p == '%' || *p == '?' || *p == '#' || *p < 0x21 || *p > 0x7E)
+                     ? sprintf(o, "%%%02X", *p)
+                     : sprintf(o, "%c", *p);
+        strcpy(o, "?immutable=1");
+        oflags |= SQLITE_OPEN_URI;
+    }
+    int rc = sqlite3_open_v2(uri ? uri : path, &s->db, oflags, NULL);
+    free(uri);
+    if (rc != SQLITE_OK)
+        return tp_error_set(err, TP_ERR_IO, "cannot open store %s: %s", path,
+                            s->db ? sqlite3_errmsg(s->db) : "out of memory");
+    sqlite3_extended_result_codes(s->db, 0);
+    sqlite3_busy_timeout(s->db, 5000);
+    /* Temporary b-trees (sorting, savepoint journals) in memory, and a 32 MB page cache. */
+    sqlite3_exec(s->db, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32768", NULL, NULL, NULL);
+    return TP_OK;
+}
+
 tp_status tp_store_open(const char *path, unsigned flags, tp_norm *norm, tp_store **out,
                         tp_error *err)
 {
@@ -190,15 +235,19 @@ tp_status tp_store_open(const char *path, unsigned flags, tp_norm *norm, tp_stor
     s->readonly = (flags & TP_STORE_READONLY) || (exists && access(path, W_OK) != 0);
     int oflags = s->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     tp_status st = TP_OK;
-    if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
-        st = tp_error_set(err, s->readonly ? TP_ERR_IO : TP_ERR_IO, "cannot open store %s: %s",
-                          path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+    if ((st = connect(s, path, oflags, 0, err)))
         goto fail;
+    st = check_schema(s, path, err);
+    if (st == TP_ERR_READONLY && s->readonly &&
+        !tp_store_created(s)) {
+        /* A WAL store in a directory we cannot write to: its shared-memory file cannot be
+         * made, so read the file as immutable (this user cannot change it anyway). */
+        sqlite3_close(s->db);
+        s->db = NULL;
+        if (!(st = connect(s, path, oflags, 1, err)))
+            st = check_schema(s, path, err);
     }
-    sqlite3_extended_result_codes(s->db, 0);
-    sqlite3_busy_timeout(s->db, 5000);
-    if ((st = check_schema(s, path, err)) || (st = tp_store_exec(s, "PRAGMA foreign_keys=ON", err)) ||
-        (st = prepare_all(s, err)))
+    if (st || (st = tp_store_exec(s, "PRAGMA foreign_keys=ON", err)) || (st = prepare_all(s, err)))
         goto fail;
     *out = s;
     return TP_OK;
@@ -213,8 +262,10 @@ void tp_store_close(tp_store *s)
         return;
     if (s->in_txn)
         tp_store_rollback(s);
+    tp_store_read_end(s);
     sqlite3_stmt *all[] = {s->ins_concept, s->ins_term, s->ins_key, s->ins_fuzz, s->ins_link,
-                           s->probe_key, s->probe_prefix, s->probe_fuzzy};
+                           s->probe_key, s->probe_prefix, s->probe_fuzzy, s->get_by_id,
+                           s->get_by_ext, s->get_terms, s->get_links};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(all[i]);
     sqlite3_close(s->db);
@@ -245,6 +296,7 @@ tp_status tp_store_begin(tp_store *s, tp_error *err)
         return st;
     if (s->in_txn)
         return tp_error_set(err, TP_ERR_ARG, "a transaction is already open");
+    tp_store_read_end(s);
     if ((st = tp_store_exec(s, "BEGIN IMMEDIATE", err)))
         return st;
     s->in_txn = 1;
@@ -363,18 +415,42 @@ tp_status tp_store_add_concept(tp_store *s, tp_concept *c, tp_error *err)
     tp_status st = need_write(s, err);
     if (st)
         return st;
-    /* A savepoint makes the concept atomic inside or outside an explicit transaction. */
-    if ((st = tp_store_exec(s, "SAVEPOINT add_concept", err)))
+    /* Inside the caller's transaction a failure leaves it to roll the whole transaction back (a
+     * duplicate id fails at the first insert, before anything is written); outside one, the
+     * concept is its own transaction. */
+    int own = !s->in_txn;
+    tp_store_read_end(s);
+    if (own && (st = tp_store_exec(s, "BEGIN IMMEDIATE", err)))
         return st;
     st = insert_concept(s, c, err);
     if (st) {
-        sqlite3_exec(s->db, "ROLLBACK TO add_concept; RELEASE add_concept", NULL, NULL, NULL);
+        if (own)
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         c->id = 0;
         for (size_t i = 0; i < c->term_count; i++)
             c->terms[i].id = 0;
         return st;
     }
-    return tp_store_exec(s, "RELEASE add_concept", err);
+    return own ? tp_store_exec(s, "COMMIT", err) : TP_OK;
+}
+
+tp_status tp_store_read_begin(tp_store *s, tp_error *err)
+{
+    /* One snapshot for the many probes of a lookup: SQLite then locks and checks the file once,
+     * not once a statement. Inside a write transaction there is nothing to do. */
+    if (s->in_txn || s->reading)
+        return TP_OK;
+    tp_status st = tp_store_exec(s, "BEGIN", err);
+    if (!st)
+        s->reading = 1;
+    return st;
+}
+
+void tp_store_read_end(tp_store *s)
+{
+    if (s->reading)
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    s->reading = 0;
 }
 
 /* ---- reading ---- */
@@ -384,46 +460,32 @@ const char *tp_store_col_text(sqlite3_stmt *st, int i)
     return (const char *)sqlite3_column_text(st, i);
 }
 
-static tp_status read_concept(tp_store *s, const char *where, int64_t id, const char *ext_id,
-                              tp_concept **out, tp_error *err)
+/* Reads the concept the bound statement `head` selects, with its terms and links. The cached
+ * statements are reset before returning, whatever happens. */
+static tp_status read_concept(tp_store *s, sqlite3_stmt *head, const char *what, tp_concept **out,
+                              tp_error *err)
 {
-    char sql[160];
-    sqlite3_stmt *st = NULL;
-    snprintf(sql, sizeof sql, "SELECT id, ext_id, subject, note, source FROM concept WHERE %s",
-             where);
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return tp_store_db_error(s, err, "cannot read concept");
-    if (ext_id)
-        sqlite3_bind_text(st, 1, ext_id, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
+    int rc = sqlite3_step(head);
     if (rc != SQLITE_ROW) {
-        sqlite3_finalize(st);
+        sqlite3_reset(head);
+        sqlite3_clear_bindings(head);
         if (rc == SQLITE_DONE)
-            return ext_id ? tp_error_set(err, TP_ERR_NOTFOUND, "no concept \"%s\"", ext_id)
-                          : tp_error_set(err, TP_ERR_NOTFOUND, "no concept %lld", (long long)id);
+            return tp_error_set(err, TP_ERR_NOTFOUND, "no concept %s", what);
         return tp_store_db_error(s, err, "cannot read concept");
     }
     tp_concept *c = tp_concept_new();
     tp_status res = c ? TP_OK : tp_error_nomem(err);
     if (!res) {
-        c->id = sqlite3_column_int64(st, 0);
-        if ((res = tp_concept_set(&c->ext_id, tp_store_col_text(st, 1), err)) ||
-            (res = tp_concept_set(&c->subject, tp_store_col_text(st, 2), err)) ||
-            (res = tp_concept_set(&c->note, tp_store_col_text(st, 3), err)))
-            ;
-        else
-            res = tp_concept_set(&c->source, tp_store_col_text(st, 4), err);
+        c->id = sqlite3_column_int64(head, 0);
+        if (!(res = tp_concept_set(&c->ext_id, tp_store_col_text(head, 1), err)) &&
+            !(res = tp_concept_set(&c->subject, tp_store_col_text(head, 2), err)) &&
+            !(res = tp_concept_set(&c->note, tp_store_col_text(head, 3), err)))
+            res = tp_concept_set(&c->source, tp_store_col_text(head, 4), err);
     }
-    sqlite3_finalize(st);
-    st = NULL;
-    if (!res && sqlite3_prepare_v2(s->db,
-                                   "SELECT id, lang, text, status, scheme, reading, usage, note, "
-                                   "source FROM term WHERE concept_id = ?1 ORDER BY seq",
-                                   -1, &st, NULL) != SQLITE_OK)
-        res = tp_store_db_error(s, err, "cannot read terms");
+    sqlite3_reset(head);
+    sqlite3_clear_bindings(head);
     if (!res) {
+        sqlite3_stmt *st = s->get_terms;
         sqlite3_bind_int64(st, 1, c->id);
         while (!res && (rc = sqlite3_step(st)) == SQLITE_ROW) {
             tp_term t = {0};
@@ -441,18 +503,16 @@ static tp_status read_concept(tp_store *s, const char *where, int64_t id, const 
         }
         if (!res && rc != SQLITE_DONE)
             res = tp_store_db_error(s, err, "cannot read terms");
-        sqlite3_finalize(st);
-        st = NULL;
+        sqlite3_reset(st);
     }
-    if (!res && sqlite3_prepare_v2(s->db,
-                                   "SELECT target FROM concept_link WHERE concept_id = ?1 "
-                                   "ORDER BY target", -1, &st, NULL) != SQLITE_OK)
-        res = tp_store_db_error(s, err, "cannot read links");
     if (!res) {
+        sqlite3_stmt *st = s->get_links;
         sqlite3_bind_int64(st, 1, c->id);
-        while (!res && sqlite3_step(st) == SQLITE_ROW)
+        while (!res && (rc = sqlite3_step(st)) == SQLITE_ROW)
             res = tp_concept_add_link(c, tp_store_col_text(st, 0), err);
-        sqlite3_finalize(st);
+        if (!res && rc != SQLITE_DONE)
+            res = tp_store_db_error(s, err, "cannot read links");
+        sqlite3_reset(st);
     }
     if (res) {
         tp_concept_free(c);
@@ -464,12 +524,18 @@ static tp_status read_concept(tp_store *s, const char *where, int64_t id, const 
 
 tp_status tp_store_get_concept(tp_store *s, int64_t id, tp_concept **out, tp_error *err)
 {
-    return read_concept(s, "id = ?1", id, NULL, out, err);
+    char what[32];
+    snprintf(what, sizeof what, "%lld", (long long)id);
+    sqlite3_bind_int64(s->get_by_id, 1, id);
+    return read_concept(s, s->get_by_id, what, out, err);
 }
 
 tp_status tp_store_find_concept(tp_store *s, const char *ext_id, tp_concept **out, tp_error *err)
 {
-    return read_concept(s, "ext_id = ?1", 0, ext_id, out, err);
+    char what[TP_ERROR_MESSAGE_MAX / 2];
+    snprintf(what, sizeof what, "\"%s\"", ext_id);
+    sqlite3_bind_text(s->get_by_ext, 1, ext_id, -1, SQLITE_STATIC);
+    return read_concept(s, s->get_by_ext, what, out, err);
 }
 
 tp_status tp_store_stats_get(tp_store *s, tp_store_stats **out, tp_error *err)

@@ -15,6 +15,8 @@ struct tp_store {
     int in_txn;
     sqlite3_stmt *ins_concept, *ins_term, *ins_key, *ins_fuzz, *ins_link;
     sqlite3_stmt *probe_key, *probe_prefix, *probe_fuzzy;
+    sqlite3_stmt *get_by_id, *get_by_ext, *get_terms, *get_links;
+    int reading;       /* inside a read snapshot (tp_store_read_begin) */
 };
 
 /* Fills err from the connection's last error, mapping SQLite's codes to tp_status. */
