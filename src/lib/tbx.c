@@ -309,7 +309,9 @@ tp_status tp_tbx_import(tp_store *store, const char *const *paths, size_t count,
                         tp_import_stats *stats, tp_error *err)
 {
     import_ctx ic = {store, NULL, {0, 0}};
-    tp_status st = tp_store_begin(store, err);
+    tp_status st = tp_store_describe(store, count == 1 ? paths[0] : "import", err);
+    if (!st)
+        st = tp_store_begin(store, err);
     for (size_t i = 0; !st && i < count; i++) {
         ic.path = paths[i];
         st = tp_tbx_read(paths[i], import_one, &ic, err);
