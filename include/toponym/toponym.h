@@ -10,5 +10,7 @@
 #include "toponym/store.h"
 #include "toponym/match.h"
 #include "toponym/tbx.h"
+#include "toponym/import.h"
+#include "toponym/export.h"
 
 #endif
