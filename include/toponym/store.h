@@ -45,6 +45,10 @@ int tp_store_readonly(const tp_store *store);
  * transaction each change is its own. */
 tp_status tp_store_begin(tp_store *store, tp_error *err);
 tp_status tp_store_commit(tp_store *store, tp_error *err);
+/* As tp_store_begin, for imports of many concepts: a concept is no longer atomic on its own
+ * (no savepoint each, which costs a copy of every page it touches), so after a failed write
+ * the transaction can only be rolled back; tp_store_commit refuses it with TP_ERR_ARG. */
+tp_status tp_store_begin_bulk(tp_store *store, tp_error *err);
 void tp_store_rollback(tp_store *store);
 
 /* Adds a concept with all its terms, links and keys. Sets c->id and each term's id. A concept

@@ -279,7 +279,7 @@ tp_status tp_import(tp_store *store, const char *const *paths, size_t count,
              count > 1 ? " and other files" : "");
     tp_status st = tp_store_describe(store, what, err);
     if (!st)
-        st = tp_store_begin(store, err);
+        st = tp_store_begin_bulk(store, err);
     for (size_t i = 0; !st && i < count; i++) {
         tp_format format = ic.opts->format;
         ic.path = paths[i];

@@ -226,7 +226,12 @@ tp_status tp_store_open(const char *path, unsigned flags, tp_norm *norm, tp_stor
     }
     sqlite3_extended_result_codes(s->db, 0);
     sqlite3_busy_timeout(s->db, 5000);
+    /* A large import is one transaction: with SQLite's default 2 MB cache its pages spill to
+     * the WAL over and over (millions of writes for 200,000 concepts). The cache grows only as
+     * pages are used, so a lookup still touches a few. The savepoint of each concept journals
+     * the pages it changes: in memory, not in a temporary file. */
     if ((st = check_schema(s, path, err)) || (st = tp_store_exec(s, "PRAGMA foreign_keys=ON", err)) ||
+        (st = tp_store_exec(s, "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY", err)) ||
         (st = prepare_all(s, err)))
         goto fail;
     *out = s;
@@ -244,7 +249,8 @@ void tp_store_close(tp_store *s)
         tp_store_rollback(s);
     sqlite3_stmt *all[] = {s->ins_concept, s->ins_term, s->ins_key, s->ins_fuzz, s->ins_link,
                            s->probe_key, s->probe_prefix, s->probe_fuzzy, s->rd_concept,
-                           s->rd_concept_ext, s->rd_terms, s->rd_links};
+                           s->rd_concept_ext, s->rd_terms, s->rd_links, s->same_cand,
+                           s->same_other};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(all[i]);
     tp_store_history_close(s);
@@ -282,10 +288,23 @@ tp_status tp_store_begin(tp_store *s, tp_error *err)
     return TP_OK;
 }
 
+tp_status tp_store_begin_bulk(tp_store *s, tp_error *err)
+{
+    tp_status st = tp_store_begin(s, err);
+    s->bulk = !st;
+    s->bulk_failed = 0;
+    return st;
+}
+
 tp_status tp_store_commit(tp_store *s, tp_error *err)
 {
     if (!s->in_txn)
         return tp_error_set(err, TP_ERR_ARG, "no transaction is open");
+    if (s->bulk_failed) {
+        tp_store_rollback(s);
+        return tp_error_set(err, TP_ERR_ARG, "a write failed in this transaction: rolled back");
+    }
+    s->bulk = 0;
     tp_status st = tp_store_exec(s, "COMMIT", err);
     if (st) {
         tp_store_rollback(s);
@@ -302,6 +321,7 @@ void tp_store_rollback(tp_store *s)
     if (s->in_txn)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_txn = 0;
+    s->bulk = s->bulk_failed = 0;
     s->change_id = 0;
     tp_store_describe(s, NULL, NULL);
 }
@@ -404,6 +424,19 @@ tp_status tp_store_add_concept(tp_store *s, tp_concept *c, tp_error *err)
     tp_status st = need_write(s, err);
     if (st)
         return st;
+    if (s->bulk) {
+        /* The importer rolls the whole transaction back after any failure. */
+        c->id = 0;
+        for (size_t i = 0; i < c->term_count; i++)
+            c->terms[i].id = 0;
+        st = tp_store_insert_concept(s, c, err);
+        if (!st)
+            st = tp_store_record(s, c->id, 0, err);
+        /* A clash of ext_id is found before anything is written: that one is harmless. */
+        if (st && !(st == TP_ERR_ARG && c->id == 0))
+            s->bulk_failed = 1;
+        return st;
+    }
     /* A savepoint makes the concept atomic inside or outside an explicit transaction. */
     if ((st = tp_store_exec(s, "SAVEPOINT add_concept", err)))
         return st;

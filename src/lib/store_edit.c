@@ -242,29 +242,28 @@ tp_status tp_store_find_same(tp_store *s, const tp_concept *c, int64_t *id, tp_e
             first = &c->terms[i];
     if (!first)
         return TP_OK;
-    sqlite3_stmt *cand = NULL, *other = NULL;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT concept_id FROM term WHERE text = ?1 AND lang = ?2 AND "
-                           "status = 1 ORDER BY concept_id", -1, &cand, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db,
-                           "SELECT 1 FROM term WHERE concept_id = ?1 AND lang = ?2 AND "
-                           "status = 1 AND text <> ?3 LIMIT 1", -1, &other, NULL) != SQLITE_OK) {
-        sqlite3_finalize(cand);
-        return tp_store_db_error(s, err, "store");
-    }
+    if (!s->same_cand &&
+        ((st = tp_store_prepare(s, &s->same_cand,
+                                "SELECT concept_id FROM term WHERE text = ?1 AND lang = ?2 AND "
+                                "status = 1 ORDER BY concept_id", err)) ||
+         (st = tp_store_prepare(s, &s->same_other,
+                                "SELECT 1 FROM term WHERE concept_id = ?1 AND lang = ?2 AND "
+                                "status = 1 AND text <> ?3 LIMIT 1", err))))
+        return st;
+    sqlite3_stmt *cand = s->same_cand;
     tp_store_bind_text(cand, 1, first->text);
     tp_store_bind_text(cand, 2, first->lang);
     int rc;
     while ((rc = sqlite3_step(cand)) == SQLITE_ROW) {
         int64_t cid = sqlite3_column_int64(cand, 0);
-        if (agrees(s, cid, c, other)) {
+        if (agrees(s, cid, c, s->same_other)) {
             *id = cid;
             break;
         }
     }
     st = rc == SQLITE_ROW || rc == SQLITE_DONE ? TP_OK : tp_store_db_error(s, err, "store");
-    sqlite3_finalize(cand);
-    sqlite3_finalize(other);
+    sqlite3_reset(cand);
+    sqlite3_clear_bindings(cand);
     return st;
 }
 

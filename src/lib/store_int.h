@@ -20,6 +20,9 @@ struct tp_store {
     int64_t change_id;
     char *change_summary;  /* for the next change (tp_store_describe), or NULL */
     sqlite3_stmt *rec_change, *rec_new, *rec_concept, *rec_terms, *rec_links;
+    sqlite3_stmt *same_cand, *same_other; /* tp_store_find_same, prepared on first use */
+    int bulk;          /* tp_store_begin_bulk: no savepoint per concept */
+    int bulk_failed;   /* a write failed in bulk mode: only rollback is possible */
 };
 
 /* Fills err from the connection's last error, mapping SQLite's codes to tp_status. */
