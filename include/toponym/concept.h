@@ -32,6 +32,9 @@ typedef struct tp_term {
     char *usage;           /* usage label ("Japanese official usage"), or NULL */
     char *note;            /* or NULL */
     char *source;          /* or NULL */
+    char *extra;           /* data categories toponym has no field for (partOfSpeech, termType,
+                              definitions, transacGrp...), as the TBX elements that carried them,
+                              serialized; written back on export. Or NULL */
 } tp_term;
 
 typedef struct tp_concept {
@@ -44,6 +47,8 @@ typedef struct tp_concept {
     size_t term_count;
     char **links;          /* ext_ids of related concepts (cross-references) */
     size_t link_count;
+    char *extra;           /* as tp_term.extra, for the entry and its language sections (those
+                              are kept inside <langSec xml:lang="..."> wrappers); or NULL */
 } tp_concept;
 
 /* A new, empty concept, or NULL when out of memory. Freed with tp_concept_free(). */
@@ -65,6 +70,25 @@ tp_status tp_concept_set(char **field, const char *value, tp_error *err);
 /* The preferred term of the concept in exactly the language tag lang (case-insensitive), or,
  * when it has none, its first term in that tag; NULL when it has no term in lang. */
 const tp_term *tp_concept_preferred(const tp_concept *c, const char *lang);
+
+/* Merges from into into, as an import with --on-conflict merge does: terms of from that into
+ * lacks (same language and text) are appended, fields into leaves empty are filled, links and
+ * extra data are added. from is not changed. On failure into may hold part of the merge. */
+tp_status tp_concept_merge(tp_concept *into, const tp_concept *from, tp_error *err);
+
+/* A deep copy of c (ids included), or NULL when out of memory. Freed with tp_concept_free(). */
+tp_concept *tp_concept_copy(const tp_concept *c);
+
+/* Called once per concept by the readers of files (TBX, tab-separated and CSV glossaries,
+ * ENAMDICT), in file order. The concept is borrowed: it is freed when the callback returns, but
+ * the callee may change it. line is where the entry starts. A status other than TP_OK stops the
+ * reader, which returns it. */
+typedef tp_status (*tp_concept_fn)(void *ctx, tp_concept *c, unsigned long line, tp_error *err);
+
+/* Checks a BCP 47 language tag in the shape toponym stores (a 2-3 letter language, then subtags
+ * of 1-8 letters or digits) and writes it in canonical case into out (cap bytes): "EN-us" ->
+ * "en-US", "ja-latn" -> "ja-Latn". TP_ERR_ARG for anything else. */
+tp_status tp_lang_canonical(const char *tag, char *out, size_t cap);
 
 /* "preferred", "admitted", "deprecated", "superseded", "forbidden"; static. */
 const char *tp_term_status_name(tp_term_status status);

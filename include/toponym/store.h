@@ -18,7 +18,7 @@ extern "C" {
 typedef struct tp_store tp_store;
 
 /* The store format this build writes; older stores are migrated on open. */
-#define TP_STORE_SCHEMA_VERSION 1
+#define TP_STORE_SCHEMA_VERSION 2
 
 enum {
     TP_STORE_READONLY = 1 << 0, /* never write; TP_ERR_READONLY for any change */
@@ -45,6 +45,10 @@ int tp_store_readonly(const tp_store *store);
  * transaction each change is its own. */
 tp_status tp_store_begin(tp_store *store, tp_error *err);
 tp_status tp_store_commit(tp_store *store, tp_error *err);
+/* As tp_store_begin, for imports of many concepts: a concept is no longer atomic on its own
+ * (no savepoint each, which costs a copy of every page it touches), so after a failed write
+ * the transaction can only be rolled back; tp_store_commit refuses it with TP_ERR_ARG. */
+tp_status tp_store_begin_bulk(tp_store *store, tp_error *err);
 void tp_store_rollback(tp_store *store);
 
 /* Adds a concept with all its terms, links and keys. Sets c->id and each term's id. A concept
@@ -63,6 +67,52 @@ void tp_store_read_end(tp_store *store);
 tp_status tp_store_get_concept(tp_store *store, int64_t id, tp_concept **out, tp_error *err);
 tp_status tp_store_find_concept(tp_store *store, const char *ext_id, tp_concept **out,
                                 tp_error *err);
+
+/* ---- Editing, import and export. Every change (a transaction, or a single write outside
+ * one) is recorded with the concepts as they were before it, so tp_store_undo() can revert it.
+ * Writes on a read-only store give TP_ERR_READONLY. */
+
+/* Names the next change in the history ("import kurils.tbx", "edit iturup"); copied. Without
+ * it a change is named after its first write. */
+tp_status tp_store_describe(tp_store *store, const char *summary, tp_error *err);
+
+/* Replaces the stored concept c->id by c: its fields, terms, links and extra data (so this is
+ * also "replace" for imports). The terms get new ids, set in c. TP_ERR_NOTFOUND when c->id is
+ * not stored, TP_ERR_ARG when c has no terms or its ext_id names another concept; then the
+ * store is unchanged. */
+tp_status tp_store_update_concept(tp_store *store, tp_concept *c, tp_error *err);
+
+/* Deletes a concept with its terms and links. TP_ERR_NOTFOUND when there is none. */
+tp_status tp_store_delete_concept(tp_store *store, int64_t id, tp_error *err);
+
+/* Deletes one term. The last term of a concept is not deleted (TP_ERR_ARG): delete the concept. */
+tp_status tp_store_delete_term(tp_store *store, int64_t term_id, tp_error *err);
+
+/* Finds the stored concept an imported one is the same as: the one with c->ext_id when c has
+ * one and it is stored; else one that has c's first preferred term as its preferred term in
+ * that language and no different preferred term in any other language of c. *id is 0 when
+ * there is none. The store is not changed. */
+tp_status tp_store_find_same(tp_store *store, const tp_concept *c, int64_t *id, tp_error *err);
+
+/* Passes every concept, oldest first, to fn (the concept is freed when fn returns); a status
+ * other than TP_OK from fn stops the walk and is returned. For export. */
+tp_status tp_store_each_concept(tp_store *store, tp_concept_fn fn, void *ctx, tp_error *err);
+
+typedef struct tp_store_change {
+    int64_t id;
+    char at[32];           /* UTC, ISO 8601 */
+    char summary[256];
+    long concepts;         /* concepts it touched */
+} tp_store_change;
+
+/* The last recorded change, without changing anything. TP_ERR_NOTFOUND when there is none. */
+tp_status tp_store_last_change(tp_store *store, tp_store_change *out, tp_error *err);
+
+/* Reverts the last change in one transaction: concepts it added are deleted, concepts it
+ * changed or deleted are put back as they were, under their old ids. undone (may be NULL)
+ * receives what was reverted. TP_ERR_NOTFOUND when there is nothing to undo; TP_ERR_ARG inside
+ * an open transaction. */
+tp_status tp_store_undo(tp_store *store, tp_store_change *undone, tp_error *err);
 
 /* Counts for `toponym stats`. */
 typedef struct tp_store_count {

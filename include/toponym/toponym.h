@@ -11,5 +11,7 @@
 #include "toponym/match.h"
 #include "toponym/tbx.h"
 #include "toponym/check.h"
+#include "toponym/import.h"
+#include "toponym/export.h"
 
 #endif

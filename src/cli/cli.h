@@ -60,11 +60,22 @@ void cli_pad(FILE *f, const char *s, size_t width);
 const char *cli_glossary_dir(void);
 
 int cmd_check(cli *c, int argc, char **argv);
+int cmd_add(cli *c, int argc, char **argv);
+int cmd_edit(cli *c, int argc, char **argv);
+int cmd_export(cli *c, int argc, char **argv);
+int cmd_import(cli *c, int argc, char **argv);
 int cmd_key(cli *c, int argc, char **argv);
 int cmd_lookup(cli *c, int argc, char **argv);
 int cmd_repl(cli *c, int argc, char **argv);
+int cmd_rm(cli *c, int argc, char **argv);
+int cmd_show(cli *c, int argc, char **argv);
 int cmd_stats(cli *c, int argc, char **argv);
 int cmd_translit(cli *c, int argc, char **argv);
+int cmd_undo(cli *c, int argc, char **argv);
+
+/* Splits "--langs en,ja" into its two tags (pointing into buf). Returns an exit code. */
+int cli_split_langs(const char *command, const char *arg, const char **a, const char **b,
+                    char *buf, size_t cap);
 
 /* Runs one lookup and prints it (shared by the lookup command and the REPL). Returns 1 when
  * something matched, 0 when nothing did, or -exit code on error. */

@@ -130,7 +130,8 @@ static int seed(cli *c)
     }
     closedir(d);
     if (!rc) {
-        qsort(paths, n, sizeof *paths, cmp_str);
+        if (n) /* qsort of NULL, even with no items, is undefined */
+            qsort(paths, n, sizeof *paths, cmp_str);
         tp_error err;
         tp_status st = tp_tbx_import(c->store, (const char *const *)paths, n, NULL, &err);
         if (st)

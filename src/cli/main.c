@@ -7,19 +7,32 @@
 #include <unistd.h>
 
 const cli_command cli_commands[] = {
+    {"add", cmd_add, "[--id ID] [--subject S] [--note N] [--source S] TERM...",
+     "add a concept; each TERM is LANG:TEXT[;status=S;reading=R;usage=U;note=N;source=S]"},
     {"check", cmd_check,
      "[--lang L] [--format gnu|json|sarif|checkstyle|github] [--fail-on S] [--rules FILE] "
      "[--input text|markdown|html|xml] [--summary] FILE...|-",
      "check drafts for deprecated, inconsistent, misspelt and mixed-scheme place names"},
+    {"edit", cmd_edit, "CONCEPT [--id ID] [--subject S] [--note N] [--source S] "
+     "[--term LANG:TEXT[;field=value...]]... [--rm-term LANG:TEXT]...",
+     "change a concept's fields, or add, change or remove its terms"},
+    {"export", cmd_export, "[--format tbx|tbx2|tsv|csv] [--langs L1,L2] [--status S]... [-o FILE]",
+     "write the store as TBX v3 (TBX-Basic), TBX v2, or an OmegaT glossary"},
     {"help", NULL, "[COMMAND]", "show help for toponym or one command"},
+    {"import", cmd_import, "[--format F] [--strict] [--dry-run] [--on-conflict merge|skip|replace] "
+     "[--langs L1,L2] [--kinds p,st,u] FILE...",
+     "import TBX v2/v3, OmegaT TSV/CSV glossaries or ENAMDICT place names, in one transaction"},
     {"key", cmd_key, "[--lang L] TEXT...", "print the match keys the normaliser makes for TEXT"},
     {"lookup", cmd_lookup, "[--lang L] [--json] [--limit N] [--no-fuzzy] QUERY...",
      "find the entries for any spelling of a place name"},
     {"repl", cmd_repl, "", "start the interactive session (the default on a terminal)"},
+    {"rm", cmd_rm, "CONCEPT [--term LANG:TEXT]", "remove a concept, or one of its terms"},
+    {"show", cmd_show, "[--json] CONCEPT", "show one concept (by id, or #number) with every term"},
     {"stats", cmd_stats, "[--json]", "count concepts and terms by language and status"},
     {"translit", cmd_translit, "--scheme S TEXT...",
      "romanise Russian (bgn-pcgn iso9 gost-b icao ala-lc scientific) or Japanese (hepburn "
      "hepburn-trad kunrei nihon passport) text"},
+    {"undo", cmd_undo, "[--dry-run]", "revert the last change (an import, add, edit or rm)"},
 };
 const size_t cli_command_count = sizeof cli_commands / sizeof cli_commands[0];
 

@@ -45,6 +45,35 @@ static const char *const migrations[] = {
     "  term_id INTEGER NOT NULL REFERENCES term(id) ON DELETE CASCADE,"
     "  PRIMARY KEY(hash, term_id)) WITHOUT ROWID;"
     "CREATE INDEX term_fuzz_by_term ON term_fuzz(term_id);",
+    /* 1 -> 2: glossary exchange and editing. extra keeps the TBX data categories toponym has
+     * no column for, to write them back on export; term_by_text finds a concept by its
+     * preferred terms (import merging); change and undo_* hold, per change, the concepts as
+     * they were before it, for undo. */
+    "ALTER TABLE concept ADD COLUMN extra TEXT;"
+    "ALTER TABLE term ADD COLUMN extra TEXT;"
+    "CREATE INDEX term_by_text ON term(text, lang);"
+    "CREATE TABLE change("
+    "  id INTEGER PRIMARY KEY,"
+    "  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
+    "  summary TEXT NOT NULL);"
+    "CREATE TABLE undo_concept("
+    "  change_id INTEGER NOT NULL REFERENCES change(id) ON DELETE CASCADE,"
+    "  concept_id INTEGER NOT NULL,"
+    "  existed INTEGER NOT NULL,"
+    "  ext_id TEXT, subject TEXT, note TEXT, source TEXT, extra TEXT,"
+    "  PRIMARY KEY(change_id, concept_id)) WITHOUT ROWID;"
+    "CREATE TABLE undo_term("
+    "  change_id INTEGER NOT NULL REFERENCES change(id) ON DELETE CASCADE,"
+    "  concept_id INTEGER NOT NULL,"
+    "  id INTEGER NOT NULL, seq INTEGER NOT NULL, lang TEXT NOT NULL, text TEXT NOT NULL,"
+    "  status INTEGER NOT NULL, scheme TEXT, reading TEXT, usage TEXT, note TEXT, source TEXT,"
+    "  extra TEXT);"
+    "CREATE INDEX undo_term_by_change ON undo_term(change_id, concept_id);"
+    "CREATE TABLE undo_link("
+    "  change_id INTEGER NOT NULL REFERENCES change(id) ON DELETE CASCADE,"
+    "  concept_id INTEGER NOT NULL,"
+    "  target TEXT NOT NULL);"
+    "CREATE INDEX undo_link_by_change ON undo_link(change_id, concept_id);",
 };
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -154,28 +183,18 @@ static tp_status prepare_all(tp_store *s, tp_error *err)
                       "SELECT f.term_id, t.concept_id, k.key, t.text, t.lang, t.reading FROM term_fuzz f "
                       "JOIN term t ON "
                       "t.id = f.term_id JOIN term_key k ON k.term_id = f.term_id AND k.kind = 2 "
-                      "WHERE f.hash = ?1", err)) ||
-        (st = tp_store_prepare(s, &s->get_by_id,
-                               "SELECT id, ext_id, subject, note, source FROM concept WHERE id = ?1",
-                               err)) ||
-        (st = tp_store_prepare(s, &s->get_by_ext,
-                               "SELECT id, ext_id, subject, note, source FROM concept "
-                               "WHERE ext_id = ?1", err)) ||
-        (st = tp_store_prepare(s, &s->get_terms,
-                               "SELECT id, lang, text, status, scheme, reading, usage, note, source "
-                               "FROM term WHERE concept_id = ?1 ORDER BY seq", err)) ||
-        (st = tp_store_prepare(s, &s->get_links,
-                               "SELECT target FROM concept_link WHERE concept_id = ?1 "
-                               "ORDER BY target", err)))
+                      "WHERE f.hash = ?1", err)))
         return st;
     if (s->readonly)
         return TP_OK;
     if ((st = tp_store_prepare(s, &s->ins_concept,
-                      "INSERT INTO concept(ext_id, subject, note, source) VALUES(?1,?2,?3,?4)",
+                      "INSERT INTO concept(id, ext_id, subject, note, source, extra) "
+                      "VALUES(?5,?1,?2,?3,?4,?6)",
                       err)) ||
         (st = tp_store_prepare(s, &s->ins_term,
                       "INSERT INTO term(concept_id, seq, lang, text, status, scheme, reading, "
-                      "usage, note, source) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)", err)) ||
+                      "usage, note, source, extra, id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,"
+                      "?12)", err)) ||
         (st = tp_store_prepare(s, &s->ins_key,
                       "INSERT OR IGNORE INTO term_key(kind, key, term_id) VALUES(?1,?2,?3)",
                       err)) ||
@@ -183,7 +202,8 @@ static tp_status prepare_all(tp_store *s, tp_error *err)
                       "INSERT OR IGNORE INTO term_fuzz(hash, term_id) VALUES(?1,?2)", err)) ||
         (st = tp_store_prepare(s, &s->ins_link,
                       "INSERT OR IGNORE INTO concept_link(concept_id, target) VALUES(?1,?2)",
-                      err)))
+                      err)) ||
+        (st = tp_store_history_prepare(s, err)))
         return st;
     return TP_OK;
 }
@@ -264,10 +284,12 @@ void tp_store_close(tp_store *s)
         tp_store_rollback(s);
     tp_store_read_end(s);
     sqlite3_stmt *all[] = {s->ins_concept, s->ins_term, s->ins_key, s->ins_fuzz, s->ins_link,
-                           s->probe_key, s->probe_prefix, s->probe_fuzzy, s->get_by_id,
-                           s->get_by_ext, s->get_terms, s->get_links};
+                           s->probe_key, s->probe_prefix, s->probe_fuzzy, s->rd_concept,
+                           s->rd_concept_ext, s->rd_terms, s->rd_links, s->same_cand,
+                           s->same_other};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(all[i]);
+    tp_store_history_close(s);
     sqlite3_close(s->db);
     free(s);
 }
@@ -303,16 +325,31 @@ tp_status tp_store_begin(tp_store *s, tp_error *err)
     return TP_OK;
 }
 
+tp_status tp_store_begin_bulk(tp_store *s, tp_error *err)
+{
+    tp_status st = tp_store_begin(s, err);
+    s->bulk = !st;
+    s->bulk_failed = 0;
+    return st;
+}
+
 tp_status tp_store_commit(tp_store *s, tp_error *err)
 {
     if (!s->in_txn)
         return tp_error_set(err, TP_ERR_ARG, "no transaction is open");
+    if (s->bulk_failed) {
+        tp_store_rollback(s);
+        return tp_error_set(err, TP_ERR_ARG, "a write failed in this transaction: rolled back");
+    }
+    s->bulk = 0;
     tp_status st = tp_store_exec(s, "COMMIT", err);
     if (st) {
         tp_store_rollback(s);
         return st;
     }
     s->in_txn = 0;
+    s->change_id = 0;
+    tp_store_describe(s, NULL, NULL);
     return TP_OK;
 }
 
@@ -321,6 +358,9 @@ void tp_store_rollback(tp_store *s)
     if (s->in_txn)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_txn = 0;
+    s->bulk = s->bulk_failed = 0;
+    s->change_id = 0;
+    tp_store_describe(s, NULL, NULL);
 }
 
 /* ---- writing ---- */
@@ -343,7 +383,7 @@ tp_status tp_store_step_done(tp_store *s, sqlite3_stmt *st, tp_error *err, const
     return TP_OK;
 }
 
-static tp_status add_keys(tp_store *s, const tp_term *t, tp_error *err)
+tp_status tp_store_add_keys(tp_store *s, const tp_term *t, tp_error *err)
 {
     tp_keyset *keys = NULL;
     tp_status st = tp_norm_keys(s->norm, t->text, strlen(t->text), t->lang, t->reading, &keys, err);
@@ -370,12 +410,15 @@ static tp_status add_keys(tp_store *s, const tp_term *t, tp_error *err)
     return st;
 }
 
-static tp_status insert_concept(tp_store *s, tp_concept *c, tp_error *err)
+tp_status tp_store_insert_concept(tp_store *s, tp_concept *c, tp_error *err)
 {
     tp_store_bind_text(s->ins_concept, 1, c->ext_id);
     tp_store_bind_text(s->ins_concept, 2, c->subject);
     tp_store_bind_text(s->ins_concept, 3, c->note);
     tp_store_bind_text(s->ins_concept, 4, c->source);
+    if (c->id > 0)
+        sqlite3_bind_int64(s->ins_concept, 5, c->id);
+    tp_store_bind_text(s->ins_concept, 6, c->extra);
     int rc = sqlite3_step(s->ins_concept);
     sqlite3_reset(s->ins_concept);
     sqlite3_clear_bindings(s->ins_concept);
@@ -402,10 +445,13 @@ static tp_status insert_concept(tp_store *s, tp_concept *c, tp_error *err)
         tp_store_bind_text(s->ins_term, 8, t->usage);
         tp_store_bind_text(s->ins_term, 9, t->note);
         tp_store_bind_text(s->ins_term, 10, t->source);
+        tp_store_bind_text(s->ins_term, 11, t->extra);
+        if (t->id > 0) /* undo puts a term back under its old id */
+            sqlite3_bind_int64(s->ins_term, 12, t->id);
         if ((st = tp_store_step_done(s, s->ins_term, err, "cannot store term")))
             break;
         t->id = sqlite3_last_insert_rowid(s->db);
-        st = add_keys(s, t, err);
+        st = tp_store_add_keys(s, t, err);
     }
     return st;
 }
@@ -415,23 +461,39 @@ tp_status tp_store_add_concept(tp_store *s, tp_concept *c, tp_error *err)
     tp_status st = need_write(s, err);
     if (st)
         return st;
-    /* Inside the caller's transaction a failure leaves it to roll the whole transaction back (a
-     * duplicate id fails at the first insert, before anything is written); outside one, the
-     * concept is its own transaction. */
-    int own = !s->in_txn;
     tp_store_read_end(s);
-    if (own && (st = tp_store_exec(s, "BEGIN IMMEDIATE", err)))
+    if (s->bulk) {
+        /* The importer rolls the whole transaction back after any failure. */
+        c->id = 0;
+        for (size_t i = 0; i < c->term_count; i++)
+            c->terms[i].id = 0;
+        st = tp_store_insert_concept(s, c, err);
+        if (!st)
+            st = tp_store_record(s, c->id, 0, err);
+        /* A clash of ext_id is found before anything is written: that one is harmless. */
+        if (st && !(st == TP_ERR_ARG && c->id == 0))
+            s->bulk_failed = 1;
         return st;
-    st = insert_concept(s, c, err);
+    }
+    /* A savepoint makes the concept atomic inside or outside an explicit transaction. */
+    if ((st = tp_store_exec(s, "SAVEPOINT add_concept", err)))
+        return st;
+    int64_t change = s->change_id;
+    c->id = 0;
+    for (size_t i = 0; i < c->term_count; i++)
+        c->terms[i].id = 0;
+    st = tp_store_insert_concept(s, c, err);
+    if (!st)
+        st = tp_store_record(s, c->id, 0, err);
     if (st) {
-        if (own)
-            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_exec(s->db, "ROLLBACK TO add_concept; RELEASE add_concept", NULL, NULL, NULL);
+        s->change_id = change;
         c->id = 0;
         for (size_t i = 0; i < c->term_count; i++)
             c->terms[i].id = 0;
         return st;
     }
-    return own ? tp_store_exec(s, "COMMIT", err) : TP_OK;
+    return tp_store_change_done(s, "RELEASE add_concept", err);
 }
 
 tp_status tp_store_read_begin(tp_store *s, tp_error *err)
@@ -460,59 +522,66 @@ const char *tp_store_col_text(sqlite3_stmt *st, int i)
     return (const char *)sqlite3_column_text(st, i);
 }
 
-/* Reads the concept the bound statement `head` selects, with its terms and links. The cached
- * statements are reset before returning, whatever happens. */
-static tp_status read_concept(tp_store *s, sqlite3_stmt *head, const char *what, tp_concept **out,
-                              tp_error *err)
+/* Reads the terms and links of concept c->id into c, with the store's kept statements (export
+ * reads every concept: preparing them each time would cost more than the reading). */
+static tp_status read_parts(tp_store *s, tp_concept *c, tp_error *err)
 {
-    int rc = sqlite3_step(head);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(head);
-        sqlite3_clear_bindings(head);
-        if (rc == SQLITE_DONE)
-            return tp_error_set(err, TP_ERR_NOTFOUND, "no concept %s", what);
-        return tp_store_db_error(s, err, "cannot read concept");
+    tp_status res = TP_OK;
+    int rc;
+    if (!s->rd_terms &&
+        ((res = tp_store_prepare(s, &s->rd_terms,
+                                 "SELECT id, lang, text, status, scheme, reading, usage, note, "
+                                 "source, extra FROM term WHERE concept_id = ?1 ORDER BY seq",
+                                 err)) ||
+         (res = tp_store_prepare(s, &s->rd_links,
+                                 "SELECT target FROM concept_link WHERE concept_id = ?1 "
+                                 "ORDER BY target", err))))
+        return res;
+    sqlite3_bind_int64(s->rd_terms, 1, c->id);
+    while (!res && (rc = sqlite3_step(s->rd_terms)) == SQLITE_ROW) {
+        sqlite3_stmt *st = s->rd_terms;
+        tp_term t = {0};
+        t.id = sqlite3_column_int64(st, 0);
+        t.lang = (char *)tp_store_col_text(st, 1);
+        t.text = (char *)tp_store_col_text(st, 2);
+        t.status = (tp_term_status)sqlite3_column_int(st, 3);
+        if (tp_store_col_text(st, 4))
+            tp_scheme_parse(tp_store_col_text(st, 4), &t.scheme);
+        t.reading = (char *)tp_store_col_text(st, 5);
+        t.usage = (char *)tp_store_col_text(st, 6);
+        t.note = (char *)tp_store_col_text(st, 7);
+        t.source = (char *)tp_store_col_text(st, 8);
+        t.extra = (char *)tp_store_col_text(st, 9);
+        res = tp_concept_add_term(c, &t, err);
     }
+    if (!res && rc != SQLITE_DONE)
+        res = tp_store_db_error(s, err, "cannot read terms");
+    sqlite3_reset(s->rd_terms);
+    if (res)
+        return res;
+    sqlite3_bind_int64(s->rd_links, 1, c->id);
+    while (!res && (rc = sqlite3_step(s->rd_links)) == SQLITE_ROW)
+        res = tp_concept_add_link(c, tp_store_col_text(s->rd_links, 0), err);
+    if (!res && rc != SQLITE_DONE)
+        res = tp_store_db_error(s, err, "cannot read links");
+    sqlite3_reset(s->rd_links);
+    return res;
+}
+
+tp_status tp_store_concept_from_row(tp_store *s, sqlite3_stmt *st, tp_concept **out, tp_error *err)
+{
     tp_concept *c = tp_concept_new();
     tp_status res = c ? TP_OK : tp_error_nomem(err);
     if (!res) {
-        c->id = sqlite3_column_int64(head, 0);
-        if (!(res = tp_concept_set(&c->ext_id, tp_store_col_text(head, 1), err)) &&
-            !(res = tp_concept_set(&c->subject, tp_store_col_text(head, 2), err)) &&
-            !(res = tp_concept_set(&c->note, tp_store_col_text(head, 3), err)))
-            res = tp_concept_set(&c->source, tp_store_col_text(head, 4), err);
-    }
-    sqlite3_reset(head);
-    sqlite3_clear_bindings(head);
-    if (!res) {
-        sqlite3_stmt *st = s->get_terms;
-        sqlite3_bind_int64(st, 1, c->id);
-        while (!res && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-            tp_term t = {0};
-            t.id = sqlite3_column_int64(st, 0);
-            t.lang = (char *)tp_store_col_text(st, 1);
-            t.text = (char *)tp_store_col_text(st, 2);
-            t.status = (tp_term_status)sqlite3_column_int(st, 3);
-            if (tp_store_col_text(st, 4))
-                tp_scheme_parse(tp_store_col_text(st, 4), &t.scheme);
-            t.reading = (char *)tp_store_col_text(st, 5);
-            t.usage = (char *)tp_store_col_text(st, 6);
-            t.note = (char *)tp_store_col_text(st, 7);
-            t.source = (char *)tp_store_col_text(st, 8);
-            res = tp_concept_add_term(c, &t, err);
-        }
-        if (!res && rc != SQLITE_DONE)
-            res = tp_store_db_error(s, err, "cannot read terms");
-        sqlite3_reset(st);
-    }
-    if (!res) {
-        sqlite3_stmt *st = s->get_links;
-        sqlite3_bind_int64(st, 1, c->id);
-        while (!res && (rc = sqlite3_step(st)) == SQLITE_ROW)
-            res = tp_concept_add_link(c, tp_store_col_text(st, 0), err);
-        if (!res && rc != SQLITE_DONE)
-            res = tp_store_db_error(s, err, "cannot read links");
-        sqlite3_reset(st);
+        c->id = sqlite3_column_int64(st, 0);
+        if ((res = tp_concept_set(&c->ext_id, tp_store_col_text(st, 1), err)) ||
+            (res = tp_concept_set(&c->subject, tp_store_col_text(st, 2), err)) ||
+            (res = tp_concept_set(&c->note, tp_store_col_text(st, 3), err)) ||
+            (res = tp_concept_set(&c->source, tp_store_col_text(st, 4), err)) ||
+            (res = tp_concept_set(&c->extra, tp_store_col_text(st, 5), err)))
+            ;
+        else
+            res = read_parts(s, c, err);
     }
     if (res) {
         tp_concept_free(c);
@@ -522,20 +591,44 @@ static tp_status read_concept(tp_store *s, sqlite3_stmt *head, const char *what,
     return TP_OK;
 }
 
+static tp_status read_concept(tp_store *s, int64_t id, const char *ext_id, tp_concept **out,
+                              tp_error *err)
+{
+    tp_status res;
+    sqlite3_stmt **st = ext_id ? &s->rd_concept_ext : &s->rd_concept;
+    if (!*st &&
+        (res = tp_store_prepare(s, st,
+                                ext_id ? "SELECT id, ext_id, subject, note, source, extra FROM "
+                                         "concept WHERE ext_id = ?1"
+                                       : "SELECT id, ext_id, subject, note, source, extra FROM "
+                                         "concept WHERE id = ?1",
+                                err)))
+        return res;
+    if (ext_id)
+        sqlite3_bind_text(*st, 1, ext_id, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_int64(*st, 1, id);
+    int rc = sqlite3_step(*st);
+    if (rc == SQLITE_ROW)
+        res = tp_store_concept_from_row(s, *st, out, err);
+    else if (rc == SQLITE_DONE)
+        res = ext_id ? tp_error_set(err, TP_ERR_NOTFOUND, "no concept \"%s\"", ext_id)
+                     : tp_error_set(err, TP_ERR_NOTFOUND, "no concept %lld", (long long)id);
+    else
+        res = tp_store_db_error(s, err, "cannot read concept");
+    sqlite3_reset(*st);
+    sqlite3_clear_bindings(*st);
+    return res;
+}
+
 tp_status tp_store_get_concept(tp_store *s, int64_t id, tp_concept **out, tp_error *err)
 {
-    char what[32];
-    snprintf(what, sizeof what, "%lld", (long long)id);
-    sqlite3_bind_int64(s->get_by_id, 1, id);
-    return read_concept(s, s->get_by_id, what, out, err);
+    return read_concept(s, id, NULL, out, err);
 }
 
 tp_status tp_store_find_concept(tp_store *s, const char *ext_id, tp_concept **out, tp_error *err)
 {
-    char what[TP_ERROR_MESSAGE_MAX / 2];
-    snprintf(what, sizeof what, "\"%s\"", ext_id);
-    sqlite3_bind_text(s->get_by_ext, 1, ext_id, -1, SQLITE_STATIC);
-    return read_concept(s, s->get_by_ext, what, out, err);
+    return read_concept(s, 0, ext_id, out, err);
 }
 
 tp_status tp_store_stats_get(tp_store *s, tp_store_stats **out, tp_error *err)

@@ -15,7 +15,14 @@ struct tp_store {
     int in_txn;
     sqlite3_stmt *ins_concept, *ins_term, *ins_key, *ins_fuzz, *ins_link;
     sqlite3_stmt *probe_key, *probe_prefix, *probe_fuzzy;
-    sqlite3_stmt *get_by_id, *get_by_ext, *get_terms, *get_links;
+    sqlite3_stmt *rd_concept, *rd_concept_ext, *rd_terms, *rd_links; /* prepared on first use */
+    /* History (store_edit.c): the change being recorded, 0 before its first write. */
+    int64_t change_id;
+    char *change_summary;  /* for the next change (tp_store_describe), or NULL */
+    sqlite3_stmt *rec_change, *rec_new, *rec_concept, *rec_terms, *rec_links;
+    sqlite3_stmt *same_cand, *same_other; /* tp_store_find_same, prepared on first use */
+    int bulk;          /* tp_store_begin_bulk: no savepoint per concept */
+    int bulk_failed;   /* a write failed in bulk mode: only rollback is possible */
     int reading;       /* inside a read snapshot (tp_store_read_begin) */
 };
 
@@ -30,5 +37,26 @@ void tp_store_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* Steps a statement that returns no rows, then resets it and clears its bindings. */
 tp_status tp_store_step_done(tp_store *s, sqlite3_stmt *st, tp_error *err, const char *what);
 const char *tp_store_col_text(sqlite3_stmt *st, int i);
+
+/* Writes the concept's row, terms (with keys) and links; c->id and term ids that are set are
+ * kept (undo restores rows under their old ids), others are assigned. No history, no
+ * savepoint: the caller provides both. */
+tp_status tp_store_insert_concept(tp_store *s, tp_concept *c, tp_error *err);
+/* Computes and writes the match keys of a stored term (t->id set). */
+tp_status tp_store_add_keys(tp_store *s, const tp_term *t, tp_error *err);
+/* Builds a concept from a row (id, ext_id, subject, note, source, extra) with its terms and
+ * links. *out is freed by the caller. */
+tp_status tp_store_concept_from_row(tp_store *s, sqlite3_stmt *st, tp_concept **out,
+                                    tp_error *err);
+
+/* History (store_edit.c). Prepares and finalizes its statements. */
+tp_status tp_store_history_prepare(tp_store *s, tp_error *err);
+void tp_store_history_close(tp_store *s);
+/* Records concept_id as it is now in the current change (starting the change when needed),
+ * before it is changed; existed is 0 for a concept just added (undo deletes it). Recording a
+ * concept twice in one change keeps the first, older image. */
+tp_status tp_store_record(tp_store *s, int64_t concept_id, int existed, tp_error *err);
+/* Ends a single write: runs sql (a RELEASE) and, outside a transaction, closes the change. */
+tp_status tp_store_change_done(tp_store *s, const char *sql, tp_error *err);
 
 #endif

@@ -26,12 +26,14 @@ static tp_concept *sample(const char *id)
     tp_concept_set(&c->ext_id, id, &err);
     tp_concept_set(&c->subject, "island", &err);
     tp_concept_set(&c->note, "One of the four southern islands.", &err);
-    tp_term en = {0, "en", "Iturup", TP_TERM_PREFERRED, TP_SCHEME_NONE, NULL,
-                  "Russian official usage", NULL, "BGN/PCGN"};
-    tp_term ja = {0, "ja", "択捉島", TP_TERM_PREFERRED, TP_SCHEME_NONE, "えとろふとう", NULL, NULL, NULL};
-    tp_term jl = {0, "ja-Latn", "Etorofu-tō", TP_TERM_ADMITTED, TP_SCHEME_HEPBURN, NULL, NULL,
-                  NULL, NULL};
-    tp_term ru = {0, "ru", "Итуруп", TP_TERM_PREFERRED, TP_SCHEME_NONE, NULL, NULL, NULL, NULL};
+    /* Designated initialisers: tp_term grows fields at the end. */
+    tp_term en = {.lang = "en", .text = "Iturup", .status = TP_TERM_PREFERRED,
+                  .usage = "Russian official usage", .source = "BGN/PCGN"};
+    tp_term ja = {.lang = "ja", .text = "択捉島", .status = TP_TERM_PREFERRED,
+                  .reading = "えとろふとう"};
+    tp_term jl = {.lang = "ja-Latn", .text = "Etorofu-tō", .status = TP_TERM_ADMITTED,
+                  .scheme = TP_SCHEME_HEPBURN};
+    tp_term ru = {.lang = "ru", .text = "Итуруп", .status = TP_TERM_PREFERRED};
     tp_concept_add_term(c, &en, &err);
     tp_concept_add_term(c, &ja, &err);
     tp_concept_add_term(c, &jl, &err);

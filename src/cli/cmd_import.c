@@ -1,0 +1,105 @@
+/* toponym import: glossaries from files into the store (TBX, OmegaT TSV/CSV, ENAMDICT), all in
+ * one transaction, with a summary of what was added, merged and skipped, and a progress bar on
+ * a terminal for large files. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Draws "path [#####     ] 42%" on stderr; only called when stderr is a terminal. */
+static void progress(void *ctx, const char *path, uint64_t done, uint64_t total)
+{
+    (void)ctx;
+    if (!total)
+        return;
+    int pct = (int)(done * 100 / total), filled = pct * 30 / 100;
+    fprintf(stderr, "\r%s [%.*s%*s] %3d%%", path, filled, "##############################",
+            30 - filled, "", pct);
+    if (done >= total)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+/* Large enough for the bar to be worth drawing. */
+#define PROGRESS_MIN_BYTES (1024 * 1024)
+
+int cli_split_langs(const char *command, const char *arg, const char **a, const char **b,
+                    char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s", arg);
+    char *comma = strchr(buf, ',');
+    if (!comma || !comma[1] || comma == buf)
+        return cli_usage_error(command, "--langs takes two languages, as in --langs en,ja");
+    *comma = '\0';
+    *a = buf;
+    *b = comma + 1;
+    return EXIT_OK;
+}
+
+int cmd_import(cli *c, int argc, char **argv)
+{
+    tp_import_opts o = {0};
+    char langs[128];
+    int i = 0, rc;
+    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--")) {
+            i++;
+            break;
+        } else if (!strcmp(a, "--strict")) {
+            o.strict = 1;
+        } else if (!strcmp(a, "--dry-run")) {
+            o.dry_run = 1;
+        } else if (!strcmp(a, "--format") && i + 1 < argc) {
+            if (tp_format_parse(argv[++i], &o.format) || o.format == TP_FORMAT_TBX2)
+                return cli_usage_error("import", "--format takes tbx, tsv, csv or enamdict, not "
+                                                 "'%s'", argv[i]);
+        } else if (!strcmp(a, "--on-conflict") && i + 1 < argc) {
+            const char *p = argv[++i];
+            if (!strcmp(p, "merge"))
+                o.on_conflict = TP_CONFLICT_MERGE;
+            else if (!strcmp(p, "skip"))
+                o.on_conflict = TP_CONFLICT_SKIP;
+            else if (!strcmp(p, "replace"))
+                o.on_conflict = TP_CONFLICT_REPLACE;
+            else
+                return cli_usage_error("import", "--on-conflict takes merge, skip or replace, "
+                                                 "not '%s'", p);
+        } else if (!strcmp(a, "--langs") && i + 1 < argc) {
+            if ((rc = cli_split_langs("import", argv[++i], &o.source_lang, &o.target_lang, langs,
+                                      sizeof langs)))
+                return rc;
+        } else if (!strcmp(a, "--kinds") && i + 1 < argc) {
+            o.kinds = argv[++i];
+        } else {
+            return cli_usage_error("import", "unknown option '%s'", a);
+        }
+    }
+    if (i == argc)
+        return cli_usage_error("import", "a file to import is needed");
+    uint64_t bytes = 0;
+    for (int k = i; k < argc; k++) {
+        struct stat sb;
+        if (stat(argv[k], &sb) == 0)
+            bytes += (uint64_t)sb.st_size;
+    }
+    if (isatty(STDERR_FILENO) && bytes >= PROGRESS_MIN_BYTES)
+        o.progress = progress;
+    if ((rc = cli_open_store(c)))
+        return rc;
+    tp_import_summary sum;
+    tp_error err;
+    tp_status st = tp_import(c->store, (const char *const *)argv + i, (size_t)(argc - i), &o,
+                             &sum, &err);
+    if (st)
+        return cli_fail(st, &err);
+    printf("%s%ld added, %ld merged, %ld replaced, %ld skipped (%ld terms read",
+           o.dry_run ? "dry run, nothing written: " : "", sum.added, sum.merged, sum.replaced,
+           sum.skipped, sum.terms);
+    if (sum.ignored)
+        printf(", %ld lines without an entry ignored", sum.ignored);
+    puts(")");
+    return EXIT_OK;
+}
