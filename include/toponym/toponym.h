@@ -10,5 +10,7 @@
 #include "toponym/store.h"
 #include "toponym/match.h"
 #include "toponym/tbx.h"
+#include "toponym/tm.h"
+#include "toponym/tmx.h"
 
 #endif

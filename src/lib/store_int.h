@@ -15,6 +15,7 @@ struct tp_store {
     int in_txn;
     sqlite3_stmt *ins_concept, *ins_term, *ins_key, *ins_fuzz, *ins_link;
     sqlite3_stmt *probe_key, *probe_prefix, *probe_fuzzy;
+    struct tp_store_tm *tm; /* the translation memory's statements (store_tm.c), or NULL */
 };
 
 /* Fills err from the connection's last error, mapping SQLite's codes to tp_status. */
@@ -28,5 +29,7 @@ void tp_store_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* Steps a statement that returns no rows, then resets it and clears its bindings. */
 tp_status tp_store_step_done(tp_store *s, sqlite3_stmt *st, tp_error *err, const char *what);
 const char *tp_store_col_text(sqlite3_stmt *st, int i);
+/* Finalizes the translation memory's statements (store_tm.c); called by tp_store_close. */
+void tp_store_tm_close(tp_store *s);
 
 #endif
