@@ -59,6 +59,7 @@ int cmd_key(cli *c, int argc, char **argv);
 int cmd_lookup(cli *c, int argc, char **argv);
 int cmd_repl(cli *c, int argc, char **argv);
 int cmd_stats(cli *c, int argc, char **argv);
+int cmd_tm(cli *c, int argc, char **argv);
 int cmd_translit(cli *c, int argc, char **argv);
 
 /* Runs one lookup and prints it (shared by the lookup command and the REPL). Returns 1 when
