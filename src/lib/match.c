@@ -184,7 +184,8 @@ static int by_rank(const void *a, const void *b)
 /* Turns the candidates into one match per concept, loading each concept. */
 static tp_status collect(tp_store *store, search *s, const char *nfc, tp_matches *m, tp_error *err)
 {
-    qsort(s->items, s->count, sizeof *s->items, by_concept_then_score);
+    if (s->count > 1)
+        qsort(s->items, s->count, sizeof *s->items, by_concept_then_score);
     for (size_t i = 0; i < s->count;) {
         size_t j = i;
         while (j < s->count && s->items[j].concept_id == s->items[i].concept_id)
@@ -219,7 +220,8 @@ static tp_status collect(tp_store *store, search *s, const char *nfc, tp_matches
         }
         i = j;
     }
-    qsort(m->items, m->count, sizeof *m->items, by_rank);
+    if (m->count > 1)
+        qsort(m->items, m->count, sizeof *m->items, by_rank);
     return TP_OK;
 }
 
@@ -227,7 +229,8 @@ static tp_status collect(tp_store *store, search *s, const char *nfc, tp_matches
  * more concepts are loaded than will be shown. */
 static void keep_best(search *s, size_t limit)
 {
-    qsort(s->items, s->count, sizeof *s->items, by_concept_then_score);
+    if (s->count > 1)
+        qsort(s->items, s->count, sizeof *s->items, by_concept_then_score);
     size_t o = 0;
     for (size_t i = 0; i < s->count; i++)
         if (o == 0 || s->items[o - 1].concept_id != s->items[i].concept_id ||
