@@ -254,7 +254,8 @@ tp_status tp_tm_grams(const char *fold, const char *lang, tp_gram_mode mode, uin
         free(g.h);
         return TP_ERR_NOMEM;
     }
-    qsort(g.h, g.n, sizeof *g.h, cmp_u64);
+    if (g.n > 1)
+        qsort(g.h, g.n, sizeof *g.h, cmp_u64);
     size_t o = 0;
     for (size_t k = 0; k < g.n; k++)
         if (o == 0 || g.h[o - 1] != g.h[k])

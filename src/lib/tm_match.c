@@ -522,7 +522,8 @@ static tp_status find(finder *f, const char *segment, size_t len, tp_tm_matches 
         else
             out->items[out->count++] = m;
     }
-    qsort(out->items, out->count, sizeof *out->items, by_score);
+    if (out->count > 1)
+        qsort(out->items, out->count, sizeof *out->items, by_score);
     while (out->count > limit)
         match_clear(&out->items[--out->count]);
 done:

@@ -163,7 +163,8 @@ tp_status tp_tmx_validate(const char *path, tp_tmx_problem_fn fn, void *ctx, lon
     if (!st && p.failed)
         st = tp_error_nomem(err);
     if (!st) {
-        qsort(p.items, p.n, sizeof *p.items, by_position);
+        if (p.n > 1)
+            qsort(p.items, p.n, sizeof *p.items, by_position);
         for (size_t i = 0; fn && i < p.n; i++)
             fn(ctx, &p.items[i]);
         if (count)
