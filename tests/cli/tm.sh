@@ -60,6 +60,21 @@ expect_rc 0
 expect_out "imported 107 units (214 variants)"
 run tm validate "$SCRATCH/enja.tmx" "$MEM"
 expect_rc 0
+# A real client: Translate Toolkit's TMX reader (Debian's translate-toolkit) sees the same pairs.
+if /usr/bin/python3 -c 'import translate.storage.tmx' 2>/dev/null; then
+  CHECKS=$((CHECKS + 1))
+  /usr/bin/python3 - "$SCRATCH/enja.tmx" <<'PYEOF' || fail "Translate Toolkit reads other pairs"
+import sys
+from translate.storage import tmx
+units = tmx.tmxfile(open(sys.argv[1], 'rb'), 'en', 'ja').units
+pairs = {u.source: u.target for u in units}
+assert len(units) == 107, len(units)
+assert pairs["A new airport terminal opened on Iturup."] == "択捉島で新しい空港ターミナルが開業した。"
+assert pairs["Japan calls the four islands the Northern Territories."] == "日本は四島を北方領土と呼んでいる。"
+PYEOF
+else
+  echo "skip: Translate Toolkit not installed"
+fi
 
 # Bad input: a truncated file aborts with its position, and the store is unchanged.
 head -c 3000 "$MEM" >"$SCRATCH/cut.tmx"
