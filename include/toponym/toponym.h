@@ -13,5 +13,7 @@
 #include "toponym/check.h"
 #include "toponym/import.h"
 #include "toponym/export.h"
+#include "toponym/tm.h"
+#include "toponym/tmx.h"
 
 #endif

@@ -70,6 +70,7 @@ int cmd_repl(cli *c, int argc, char **argv);
 int cmd_rm(cli *c, int argc, char **argv);
 int cmd_show(cli *c, int argc, char **argv);
 int cmd_stats(cli *c, int argc, char **argv);
+int cmd_tm(cli *c, int argc, char **argv);
 int cmd_translit(cli *c, int argc, char **argv);
 int cmd_undo(cli *c, int argc, char **argv);
 

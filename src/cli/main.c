@@ -29,6 +29,11 @@ const cli_command cli_commands[] = {
     {"rm", cmd_rm, "CONCEPT [--term LANG:TEXT]", "remove a concept, or one of its terms"},
     {"show", cmd_show, "[--json] CONCEPT", "show one concept (by id, or #number) with every term"},
     {"stats", cmd_stats, "[--json]", "count concepts and terms by language and status"},
+    {"tm", cmd_tm,
+     "import [--strict] FILE... | validate FILE... | export [--langs L,L] [--source L] [-o FILE] "
+     "| match [--from L] [--to L] [--min N] [--limit N] [--json] SEGMENT | concordance "
+     "[--lang L] [--limit N] TEXT",
+     "translation memory: import, validate and export TMX; match and concordance"},
     {"translit", cmd_translit, "--scheme S TEXT...",
      "romanise Russian (bgn-pcgn iso9 gost-b icao ala-lc scientific) or Japanese (hepburn "
      "hepburn-trad kunrei nihon passport) text"},

@@ -74,6 +74,39 @@ static const char *const migrations[] = {
     "  concept_id INTEGER NOT NULL,"
     "  target TEXT NOT NULL);"
     "CREATE INDEX undo_link_by_change ON undo_link(change_id, concept_id);",
+    /* 2 -> 3: the translation memory (store_tm.c). Attributes are kept as written, in one
+     * column ("name US value RS ..."), so that export gives back what import read. */
+    "CREATE TABLE tm_header("
+    "  id INTEGER PRIMARY KEY,"
+    "  source TEXT, version TEXT, attrs TEXT,"
+    "  imported TEXT NOT NULL DEFAULT (strftime('%Y%m%dT%H%M%SZ', 'now')));"
+    "CREATE TABLE tm_unit("
+    "  id INTEGER PRIMARY KEY,"
+    "  header_id INTEGER REFERENCES tm_header(id),"
+    "  srclang TEXT, attrs TEXT,"
+    "  hash INTEGER NOT NULL);"
+    "CREATE INDEX tm_unit_by_hash ON tm_unit(hash);"
+    "CREATE TABLE tm_variant("
+    "  id INTEGER PRIMARY KEY,"
+    "  unit_id INTEGER NOT NULL REFERENCES tm_unit(id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL,"
+    "  lang TEXT NOT NULL, lang_base TEXT NOT NULL,"
+    "  text TEXT NOT NULL, markup TEXT, codes TEXT,"
+    "  fold TEXT NOT NULL, fold_hash INTEGER NOT NULL,"
+    "  attrs TEXT);"
+    "CREATE INDEX tm_variant_by_unit ON tm_variant(unit_id, seq);"
+    "CREATE INDEX tm_variant_by_fold ON tm_variant(lang_base, fold_hash);"
+    "CREATE TABLE tm_meta("
+    "  scope INTEGER NOT NULL,"          /* 1 header, 2 unit, 3 variant */
+    "  owner INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL,"
+    "  kind INTEGER NOT NULL,"           /* tp_tm_meta_kind */
+    "  type TEXT, lang TEXT, encoding TEXT, text TEXT NOT NULL,"
+    "  PRIMARY KEY(scope, owner, seq)) WITHOUT ROWID;"
+    "CREATE TABLE tm_gram("
+    "  gram INTEGER NOT NULL,"
+    "  variant_id INTEGER NOT NULL,"
+    "  PRIMARY KEY(gram, variant_id)) WITHOUT ROWID;",
 };
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -283,6 +316,7 @@ void tp_store_close(tp_store *s)
     if (s->in_txn)
         tp_store_rollback(s);
     tp_store_read_end(s);
+    tp_store_tm_close(s);
     sqlite3_stmt *all[] = {s->ins_concept, s->ins_term, s->ins_key, s->ins_fuzz, s->ins_link,
                            s->probe_key, s->probe_prefix, s->probe_fuzzy, s->rd_concept,
                            s->rd_concept_ext, s->rd_terms, s->rd_links, s->same_cand,

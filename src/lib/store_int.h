@@ -24,6 +24,7 @@ struct tp_store {
     int bulk;          /* tp_store_begin_bulk: no savepoint per concept */
     int bulk_failed;   /* a write failed in bulk mode: only rollback is possible */
     int reading;       /* inside a read snapshot (tp_store_read_begin) */
+    struct tp_store_tm *tm; /* the translation memory's statements (store_tm.c), or NULL */
 };
 
 /* Fills err from the connection's last error, mapping SQLite's codes to tp_status. */
@@ -37,6 +38,8 @@ void tp_store_bind_text(sqlite3_stmt *st, int i, const char *v);
 /* Steps a statement that returns no rows, then resets it and clears its bindings. */
 tp_status tp_store_step_done(tp_store *s, sqlite3_stmt *st, tp_error *err, const char *what);
 const char *tp_store_col_text(sqlite3_stmt *st, int i);
+/* Finalizes the translation memory's statements (store_tm.c); called by tp_store_close. */
+void tp_store_tm_close(tp_store *s);
 
 /* Writes the concept's row, terms (with keys) and links; c->id and term ids that are set are
  * kept (undo restores rows under their old ids), others are assigned. No history, no

@@ -1,0 +1,268 @@
+/* The translation-unit model (units, variants, attributes, props and notes), language tags as
+ * TMX uses them (case-insensitive, BCP 47 fallback), and the n-grams of the candidate index. */
+#include "toponym/tm.h"
+#include "error_int.h"
+#include "tm_int.h"
+#include "utf8_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static char *dup_or_null(const char *s, int *failed)
+{
+    if (!s)
+        return NULL;
+    char *d = strdup(s);
+    if (!d)
+        *failed = 1;
+    return d;
+}
+
+static void free_attrs(tp_tm_attr *a, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(a[i].name);
+        free(a[i].value);
+    }
+    free(a);
+}
+
+static void free_meta(tp_tm_meta *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(m[i].type);
+        free(m[i].lang);
+        free(m[i].encoding);
+        free(m[i].text);
+    }
+    free(m);
+}
+
+tp_tm_unit *tp_tm_unit_new(void)
+{
+    return calloc(1, sizeof(tp_tm_unit));
+}
+
+void tp_tm_unit_free(tp_tm_unit *u)
+{
+    if (!u)
+        return;
+    for (size_t i = 0; i < u->variant_count; i++) {
+        tp_tm_variant *v = &u->variants[i];
+        free(v->lang);
+        free(v->text);
+        free(v->markup);
+        free(v->codes);
+        free(v->fold);
+        free_attrs(v->attrs, v->attr_count);
+        free_meta(v->meta, v->meta_count);
+    }
+    free(u->variants);
+    free(u->srclang);
+    free_attrs(u->attrs, u->attr_count);
+    free_meta(u->meta, u->meta_count);
+    free(u);
+}
+
+tp_status tp_tm_unit_add_variant(tp_tm_unit *u, const char *lang, tp_tm_variant **out,
+                                 tp_error *err)
+{
+    tp_tm_variant *v = realloc(u->variants, (u->variant_count + 1) * sizeof *v);
+    if (!v)
+        return tp_error_nomem(err);
+    u->variants = v;
+    v += u->variant_count;
+    memset(v, 0, sizeof *v);
+    if (!(v->lang = strdup(lang)))
+        return tp_error_nomem(err);
+    u->variant_count++;
+    *out = v;
+    return TP_OK;
+}
+
+tp_status tp_tm_attr_add(tp_tm_attr **attrs, size_t *count, const char *name, const char *value,
+                         tp_error *err)
+{
+    tp_tm_attr *a = realloc(*attrs, (*count + 1) * sizeof *a);
+    if (!a)
+        return tp_error_nomem(err);
+    *attrs = a;
+    int failed = 0;
+    a[*count].name = dup_or_null(name, &failed);
+    a[*count].value = dup_or_null(value ? value : "", &failed);
+    (*count)++;
+    return failed ? tp_error_nomem(err) : TP_OK;
+}
+
+tp_status tp_tm_meta_add(tp_tm_meta **meta, size_t *count, const tp_tm_meta *m, tp_error *err)
+{
+    tp_tm_meta *p = realloc(*meta, (*count + 1) * sizeof *p);
+    if (!p)
+        return tp_error_nomem(err);
+    *meta = p;
+    int failed = 0;
+    p[*count].kind = m->kind;
+    p[*count].type = dup_or_null(m->type, &failed);
+    p[*count].lang = dup_or_null(m->lang, &failed);
+    p[*count].encoding = dup_or_null(m->encoding, &failed);
+    p[*count].text = dup_or_null(m->text ? m->text : "", &failed);
+    (*count)++;
+    return failed ? tp_error_nomem(err) : TP_OK;
+}
+
+const char *tp_tm_attr_get(const tp_tm_attr *attrs, size_t count, const char *name)
+{
+    for (size_t i = 0; i < count; i++)
+        if (attrs[i].name && strcmp(attrs[i].name, name) == 0)
+            return attrs[i].value;
+    return NULL;
+}
+
+int tp_tm_lang_meets(const char *tag, const char *want)
+{
+    if (!tag || !want)
+        return 0;
+    size_t a = strlen(tag), b = strlen(want);
+    size_t n = a < b ? a : b;
+    if (strncasecmp(tag, want, n) != 0)
+        return 0;
+    /* One must be the other, or a prefix of it that ends on a subtag boundary. */
+    return a == b || (a > b ? tag[n] == '-' : want[n] == '-');
+}
+
+const tp_tm_variant *tp_tm_unit_variant(const tp_tm_unit *u, const char *lang)
+{
+    for (size_t i = 0; i < u->variant_count; i++)
+        if (tp_tm_lang_meets(u->variants[i].lang, lang))
+            return &u->variants[i];
+    return NULL;
+}
+
+void tp_tm_lang_base(const char *tag, char out[16])
+{
+    size_t n = 0;
+    if (tag && strcmp(tag, "*all*") != 0)
+        for (; tag[n] && tag[n] != '-' && tag[n] != '_' && n < 15; n++)
+            out[n] = (char)(tag[n] >= 'A' && tag[n] <= 'Z' ? tag[n] + 32 : tag[n]);
+    out[n] = '\0';
+}
+
+uint64_t tp_tm_hash(const char *s, size_t n, uint64_t seed)
+{
+    uint64_t h = seed;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h & 0x7FFFFFFFFFFFFFFFULL;
+}
+
+/* ---- n-grams ---- */
+
+/* Characters that end a word: spaces, ASCII and general punctuation, CJK punctuation. */
+static int is_break(uint32_t c)
+{
+    if (c < 0x80)
+        return !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+    return (c >= 0x80 && c <= 0xBF) || (c >= 0x2000 && c <= 0x206F) ||
+           (c >= 0x3000 && c <= 0x303F) || c == 0x30FB || (c >= 0xFF00 && c <= 0xFF0F) ||
+           c == 0xFFFC || c == 0xFEFF;
+}
+
+typedef struct grams {
+    uint64_t *h;
+    size_t n, cap;
+    uint64_t seed;   /* the language's hash, so posting lists are per language */
+    int failed;
+} grams;
+
+static void add(grams *g, char tag, const char *s, size_t len)
+{
+    if (g->failed || g->n >= TP_TM_GRAMS_MAX * 4)
+        return;
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 32;
+        uint64_t *p = realloc(g->h, cap * sizeof *p);
+        if (!p) {
+            g->failed = 1;
+            return;
+        }
+        g->h = p;
+        g->cap = cap;
+    }
+    g->h[g->n++] = tp_tm_hash(s, len, tp_tm_hash(&tag, 1, g->seed));
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+tp_status tp_tm_grams(const char *fold, const char *lang, tp_gram_mode mode, uint64_t **out,
+                      size_t *count)
+{
+    grams g = {NULL, 0, 0, tp_tm_hash(lang, strlen(lang), TP_TM_HASH_SEED), 0};
+    size_t len = strlen(fold);
+    size_t i = 0;
+    while (i < len) {
+        size_t start = i;
+        int32_t c = tp_utf8_next(fold, len, &i);
+        if (c < 0) {
+            i++;
+            continue;
+        }
+        tp_script sc = tp_utf8_script((uint32_t)c);
+        if (sc == TP_SCRIPT_HAN || sc == TP_SCRIPT_KANA) {
+            /* A run of Han and kana: each neighbouring pair, or the lone character. */
+            size_t prev = start, run = 1;
+            for (;;) {
+                size_t here = i;
+                int32_t d = here < len ? tp_utf8_next(fold, len, &i) : -1;
+                tp_script ds = d < 0 ? TP_SCRIPT_OTHER : tp_utf8_script((uint32_t)d);
+                if (d < 0 || (ds != TP_SCRIPT_HAN && ds != TP_SCRIPT_KANA)) {
+                    if (run == 1)
+                        add(&g, 'c', fold + prev, here - prev);
+                    i = here;
+                    break;
+                }
+                add(&g, 'c', fold + prev, i - prev);
+                prev = here;
+                run++;
+            }
+        } else if (!is_break((uint32_t)c)) {
+            size_t end = i, cps = 1, pre = i;
+            for (;;) {
+                size_t here = end;
+                int32_t d = here < len ? tp_utf8_next(fold, len, &end) : -1;
+                if (d < 0 || is_break((uint32_t)d) || tp_utf8_script((uint32_t)d) == TP_SCRIPT_HAN ||
+                    tp_utf8_script((uint32_t)d) == TP_SCRIPT_KANA) {
+                    end = here;
+                    break;
+                }
+                if (++cps <= 4)
+                    pre = end;
+            }
+            add(&g, 'p', fold + start, pre - start);
+            if (mode == TP_GRAMS_INDEX && cps > 4)
+                add(&g, 'w', fold + start, end - start);
+            i = end;
+        }
+    }
+    if (g.failed) {
+        free(g.h);
+        return TP_ERR_NOMEM;
+    }
+    if (g.n > 1)
+        qsort(g.h, g.n, sizeof *g.h, cmp_u64);
+    size_t o = 0;
+    for (size_t k = 0; k < g.n; k++)
+        if (o == 0 || g.h[o - 1] != g.h[k])
+            g.h[o++] = g.h[k];
+    if (o > TP_TM_GRAMS_MAX)
+        o = TP_TM_GRAMS_MAX;
+    *out = g.h;
+    *count = o;
+    return TP_OK;
+}

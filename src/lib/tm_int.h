@@ -1,0 +1,39 @@
+/* What the translation-memory files share beyond tm.h: language subtags, the n-grams of the
+ * candidate index, and the segment limits. Internal to the library. */
+#ifndef TP_TM_INT_H
+#define TP_TM_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "toponym/tm.h"
+
+/* Longest segment text accepted, in bytes: far beyond any sentence, and it bounds the work of
+ * folding, indexing and scoring one segment. Longer segments are a semantic problem. */
+#define TP_TM_SEGMENT_MAX ((size_t)256 * 1024)
+
+/* Most distinct n-grams indexed for one variant. */
+#define TP_TM_GRAMS_MAX 2048
+
+/* The primary language subtag of tag, lower-cased, into out (at most 15 characters; "" for
+ * NULL or "*all*"). */
+void tp_tm_lang_base(const char *tag, char out[16]);
+
+/* A 63-bit hash (FNV-1a; fits SQLite's signed integers). */
+uint64_t tp_tm_hash(const char *s, size_t n, uint64_t seed);
+#define TP_TM_HASH_SEED 0xcbf29ce484222325ULL
+
+typedef enum tp_gram_mode {
+    TP_GRAMS_INDEX,       /* what a stored variant is indexed by */
+    TP_GRAMS_PROBE        /* what a concordance query must share with every hit */
+} tp_gram_mode;
+
+/* The n-grams of folded text in language base lang (see tp_tm_lang_base): for Han and kana,
+ * every pair of neighbouring characters (a lone character on its own), so that a name of two
+ * kanji is found; for words of other scripts, the word's first four characters, and in INDEX
+ * mode also the whole word when longer. Each gram is hashed with the language, so posting lists
+ * are per language. *out (sorted, distinct; malloc'd, may be NULL when *count is 0) is freed by
+ * the caller. */
+tp_status tp_tm_grams(const char *fold, const char *lang, tp_gram_mode mode, uint64_t **out,
+                      size_t *count);
+
+#endif

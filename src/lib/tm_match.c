@@ -1,0 +1,816 @@
+/* Translation-memory matching: candidates from the n-gram index (never a scan), scored by an edit
+ * distance over words whose substitution cost is the character distance between the two words
+ * (zero for case, width and romanisation variants of one name); exact matches first, pivoting
+ * through a third language; concordance; and the glossary's place names found in a segment. */
+#include "toponym/match.h"
+#include "toponym/tm.h"
+#include "buf_int.h"
+#include "error_int.h"
+#include "norm_int.h"
+#include "roman_int.h"
+#include "tm_int.h"
+#include "utf8_int.h"
+#include "words_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define POSTINGS_PER_GRAM 4096  /* a gram in more variants than this says little */
+#define CANDIDATES_SCORED 40    /* best candidates by shared grams that get a full score */
+#define WORDS_MAX 256           /* words of a segment that scoring looks at */
+#define WORD_CPS_MAX 64
+#define CONCORDANCE_SCAN 200000 /* postings read for one concordance query */
+#define TERM_WINDOW 4           /* longest glossary name, in words */
+
+const char *tp_tm_match_kind_name(tp_tm_match_kind kind)
+{
+    switch (kind) {
+    case TP_TM_EXACT: return "exact";
+    case TP_TM_FUZZY: return "fuzzy";
+    case TP_TM_PIVOT: return "pivot";
+    }
+    return "unknown";
+}
+
+/* The language of text by its script, when the caller gives none. */
+static const char *guess_lang(const char *s, size_t n)
+{
+    int latin = 0;
+    for (size_t i = 0; i < n;) {
+        int32_t c = tp_utf8_next(s, n, &i);
+        if (c < 0)
+            break;
+        switch (tp_utf8_script((uint32_t)c)) {
+        case TP_SCRIPT_HAN:
+        case TP_SCRIPT_KANA: return "ja";
+        case TP_SCRIPT_CYRILLIC: return "ru";
+        case TP_SCRIPT_LATIN: latin = 1; break;
+        default: break;
+        }
+    }
+    return latin ? "en" : "en";
+}
+
+static tp_status fold(tp_norm *norm, const char *s, size_t n, char **out)
+{
+    tp_buf b = TP_BUF_INIT;
+    tp_status st = n ? tp_norm_fold_buf(norm, s, n, &b) : tp_buf_append(&b, "", 0);
+    if (!st)
+        st = tp_buf_take(&b, out);
+    tp_buf_free(&b);
+    return st;
+}
+
+/* ---- words with their folded forms ---- */
+
+typedef struct word {
+    const char *text;   /* into the segment */
+    size_t start, end, space_end;
+    char *fold;
+    char *ja, *ru;      /* romanisation keys of a Latin word, else NULL */
+    uint32_t cps[WORD_CPS_MAX];
+    size_t ncps;        /* WORD_CPS_MAX + 1 when longer */
+} word;
+
+typedef struct wordlist {
+    word *w;
+    size_t n;
+} wordlist;
+
+static void words_free(wordlist *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->w[i].fold);
+        free(l->w[i].ja);
+        free(l->w[i].ru);
+    }
+    free(l->w);
+    l->w = NULL;
+    l->n = 0;
+}
+
+static int ascii_letters(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || *s == ' ' || *s == '\''))
+            return 0;
+    return 1;
+}
+
+static char *key_of(tp_status (*fn)(const char *, size_t, tp_buf *), const char *s)
+{
+    tp_buf b = TP_BUF_INIT;
+    char *out = NULL;
+    if (fn(s, strlen(s), &b) == TP_OK && b.len)
+        tp_buf_take(&b, &out);
+    tp_buf_free(&b);
+    return out;
+}
+
+static tp_status split(tp_words *ws, tp_norm *norm, const char *text, size_t len, wordlist *out)
+{
+    tp_word *tw = NULL;
+    size_t n = 0;
+    out->w = NULL;
+    out->n = 0;
+    tp_status st = tp_words_split(ws, text, len, WORDS_MAX, &tw, &n);
+    if (st)
+        return st;
+    if (n && !(out->w = calloc(n, sizeof *out->w))) {
+        free(tw);
+        return TP_ERR_NOMEM;
+    }
+    for (size_t i = 0; !st && i < n; i++) {
+        word *w = &out->w[out->n++];
+        w->text = text;
+        w->start = tw[i].start;
+        w->end = tw[i].end;
+        w->space_end = tw[i].space_end;
+        if ((st = fold(norm, text + w->start, w->end - w->start, &w->fold)))
+            break;
+        size_t fl = strlen(w->fold);
+        for (size_t k = 0; k < fl;) {
+            int32_t c = tp_utf8_next(w->fold, fl, &k);
+            if (c < 0)
+                break;
+            if (w->ncps == WORD_CPS_MAX) {
+                w->ncps++;
+                break;
+            }
+            w->cps[w->ncps++] = (uint32_t)c;
+        }
+        if (ascii_letters(w->fold)) {
+            w->ja = key_of(tp_ja_key_from_latin, w->fold);
+            w->ru = key_of(tp_ru_key_from_latin, w->fold);
+        }
+    }
+    free(tw);
+    return st;
+}
+
+/* What replacing word a by word b costs: 0 for the same word after folding or another
+ * romanisation of one name, else their character distance over the longer length. */
+static double sub_cost(const word *a, const word *b)
+{
+    if (!strcmp(a->fold, b->fold))
+        return 0;
+    if ((a->ja && b->ja && !strcmp(a->ja, b->ja)) || (a->ru && b->ru && !strcmp(a->ru, b->ru)))
+        return 0;
+    if (a->ncps > WORD_CPS_MAX || b->ncps > WORD_CPS_MAX)
+        return 1;
+    unsigned row[WORD_CPS_MAX + 1];
+    for (size_t j = 0; j <= b->ncps; j++)
+        row[j] = (unsigned)j;
+    for (size_t i = 1; i <= a->ncps; i++) {
+        unsigned diag = row[0];
+        row[0] = (unsigned)i;
+        for (size_t j = 1; j <= b->ncps; j++) {
+            unsigned up = row[j];
+            unsigned v = diag + (a->cps[i - 1] != b->cps[j - 1]);
+            if (up + 1 < v)
+                v = up + 1;
+            if (row[j - 1] + 1 < v)
+                v = row[j - 1] + 1;
+            row[j] = v;
+            diag = up;
+        }
+    }
+    size_t longer = a->ncps > b->ncps ? a->ncps : b->ncps;
+    double c = longer ? (double)row[b->ncps] / (double)longer : 0;
+    /* A word more than half rewritten is another word. */
+    return c > 0.5 ? 1 : c;
+}
+
+static tp_status add_diff(tp_tm_match *m, tp_tm_diff_op op, const word *w)
+{
+    tp_tm_diff *d = realloc(m->diff, (m->diff_count + 1) * sizeof *d);
+    if (!d)
+        return TP_ERR_NOMEM;
+    m->diff = d;
+    d[m->diff_count].op = op;
+    d[m->diff_count].text = strndup(w->text + w->start, w->space_end - w->start);
+    if (!d[m->diff_count].text)
+        return TP_ERR_NOMEM;
+    m->diff_count++;
+    return TP_OK;
+}
+
+/* The edit distance over words; with m, the word-level diff too. Returns the score 0-100. */
+static int score_words(const wordlist *a, const wordlist *b, tp_tm_match *m, tp_status *st)
+{
+    size_t n = a->n, k = b->n;
+    size_t longer = n > k ? n : k;
+    if (longer == 0)
+        return 100;
+    double *d = malloc((n + 1) * (k + 1) * sizeof *d);
+    if (!d) {
+        *st = TP_ERR_NOMEM;
+        return 0;
+    }
+#define D(i, j) d[(i) * (k + 1) + (j)]
+    for (size_t i = 0; i <= n; i++)
+        D(i, 0) = (double)i;
+    for (size_t j = 0; j <= k; j++)
+        D(0, j) = (double)j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= k; j++) {
+            double v = D(i - 1, j - 1) + sub_cost(&a->w[i - 1], &b->w[j - 1]);
+            if (D(i - 1, j) + 1 < v)
+                v = D(i - 1, j) + 1;
+            if (D(i, j - 1) + 1 < v)
+                v = D(i, j - 1) + 1;
+            D(i, j) = v;
+        }
+    double dist = D(n, k);
+    if (m) {
+        /* Walk back from the end, then reverse: segment words and memory words in order. */
+        size_t i = n, j = k;
+        size_t first = m->diff_count;
+        while (!*st && (i > 0 || j > 0)) {
+            if (i > 0 && j > 0 &&
+                D(i, j) == D(i - 1, j - 1) + sub_cost(&a->w[i - 1], &b->w[j - 1])) {
+                if (sub_cost(&a->w[i - 1], &b->w[j - 1]) == 0) {
+                    /* The memory's spelling: what the translator will see changed. */
+                    *st = add_diff(m, TP_DIFF_SAME, &b->w[j - 1]);
+                } else {
+                    *st = add_diff(m, TP_DIFF_SEGMENT, &a->w[i - 1]);
+                    if (!*st)
+                        *st = add_diff(m, TP_DIFF_MEMORY, &b->w[j - 1]);
+                }
+                i--;
+                j--;
+            } else if (i > 0 && D(i, j) == D(i - 1, j) + 1) {
+                *st = add_diff(m, TP_DIFF_SEGMENT, &a->w[--i]);
+            } else {
+                *st = add_diff(m, TP_DIFF_MEMORY, &b->w[--j]);
+            }
+        }
+        for (size_t x = first, y = m->diff_count; x + 1 < y; x++, y--) {
+            tp_tm_diff t = m->diff[x];
+            m->diff[x] = m->diff[y - 1];
+            m->diff[y - 1] = t;
+        }
+    }
+#undef D
+    free(d);
+    double s = 100.0 * (1.0 - dist / (double)longer);
+    return s < 0 ? 0 : (int)(s + 0.5);
+}
+
+/* ---- candidates ---- */
+
+typedef struct cand {
+    int64_t variant, unit;
+    unsigned shared;    /* grams shared with the segment */
+    int exact;          /* same folded text */
+} cand;
+
+typedef struct cands {
+    cand *slots;        /* open addressing on variant id; variant 0 is empty */
+    size_t cap, n;
+    int exact;          /* what the current probe's hits count as */
+    int failed;
+} cands;
+
+static int grow(cands *c)
+{
+    size_t cap = c->cap ? c->cap * 2 : 1024;
+    cand *s = calloc(cap, sizeof *s);
+    if (!s)
+        return -1;
+    for (size_t i = 0; i < c->cap; i++) {
+        if (!c->slots[i].variant)
+            continue;
+        size_t h = (size_t)(c->slots[i].variant * 0x9E3779B97F4A7C15ULL) & (cap - 1);
+        while (s[h].variant)
+            h = (h + 1) & (cap - 1);
+        s[h] = c->slots[i];
+    }
+    free(c->slots);
+    c->slots = s;
+    c->cap = cap;
+    return 0;
+}
+
+static int on_posting(void *ctx, int64_t variant, int64_t unit)
+{
+    cands *c = ctx;
+    if ((c->n + 1) * 2 > c->cap && grow(c)) {
+        c->failed = 1;
+        return 1;
+    }
+    size_t h = (size_t)((uint64_t)variant * 0x9E3779B97F4A7C15ULL) & (c->cap - 1);
+    while (c->slots[h].variant && c->slots[h].variant != variant)
+        h = (h + 1) & (c->cap - 1);
+    if (!c->slots[h].variant) {
+        c->slots[h].variant = variant;
+        c->slots[h].unit = unit;
+        c->n++;
+    }
+    if (c->exact)
+        c->slots[h].exact = 1;
+    else
+        c->slots[h].shared++;
+    return 0;
+}
+
+static int by_shared(const void *x, const void *y)
+{
+    const cand *a = x, *b = y;
+    if (a->exact != b->exact)
+        return b->exact - a->exact;
+    if (a->shared != b->shared)
+        return a->shared < b->shared ? 1 : -1;
+    return a->variant < b->variant ? -1 : a->variant > b->variant;
+}
+
+/* ---- matching ---- */
+
+static void match_clear(tp_tm_match *m)
+{
+    tp_tm_unit_free(m->unit);
+    tp_tm_unit_free(m->pivot_unit);
+    for (size_t i = 0; i < m->diff_count; i++)
+        free(m->diff[i].text);
+    free(m->diff);
+    memset(m, 0, sizeof *m);
+}
+
+void tp_tm_matches_free(tp_tm_matches *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->count; i++)
+        match_clear(&m->items[i]);
+    free(m->items);
+    free(m);
+}
+
+typedef struct finder {
+    tp_store *store;
+    tp_norm *norm;
+    tp_words *ws;
+    const tp_tm_match_opts *o;
+    const char *from, *to, *pivot;
+    tp_error *err;
+} finder;
+
+static const tp_tm_variant *target_of(const finder *f, const tp_tm_unit *u, size_t source)
+{
+    char sb[16], vb[16];
+    tp_tm_lang_base(u->variants[source].lang, sb);
+    for (size_t i = 0; i < u->variant_count; i++) {
+        if (i == source)
+            continue;
+        if (f->to ? tp_tm_lang_meets(u->variants[i].lang, f->to)
+                  : (tp_tm_lang_base(u->variants[i].lang, vb), strcmp(vb, sb) != 0))
+            return &u->variants[i];
+    }
+    return NULL;
+}
+
+/* A unit without the wanted language: find another unit with the same pivot-language text that
+ * has it. Pivoting is tried for every unit that shares the text, first one with a target wins. */
+typedef struct pivot_walk {
+    finder *f;
+    int64_t skip;
+    int64_t units[16];
+    size_t n;
+} pivot_walk;
+
+static int on_pivot_unit(void *ctx, int64_t variant, int64_t unit)
+{
+    (void)variant;
+    pivot_walk *p = ctx;
+    if (unit != p->skip && p->n < 16)
+        p->units[p->n++] = unit;
+    return p->n >= 16;
+}
+
+static tp_status find_pivot(finder *f, tp_tm_match *m)
+{
+    const tp_tm_variant *pv = tp_tm_unit_variant(m->unit, f->pivot);
+    if (!pv || !pv->fold || !f->to)
+        return TP_OK;
+    char base[16];
+    tp_tm_lang_base(pv->lang, base);
+    pivot_walk p = {f, m->unit->id, {0}, 0};
+    tp_status st = tp_store_tm_probe_fold(f->store, base, pv->fold, on_pivot_unit, &p, f->err);
+    for (size_t i = 0; !st && i < p.n; i++) {
+        tp_tm_unit *u = NULL;
+        if ((st = tp_store_tm_get_unit(f->store, p.units[i], &u, f->err)))
+            break;
+        const tp_tm_variant *t = tp_tm_unit_variant(u, f->to);
+        if (t) {
+            m->pivot_unit = u;
+            m->target = t;
+            m->kind = TP_TM_PIVOT;
+            break;
+        }
+        tp_tm_unit_free(u);
+    }
+    return st;
+}
+
+static int by_score(const void *x, const void *y)
+{
+    const tp_tm_match *a = x, *b = y;
+    if (a->score != b->score)
+        return b->score - a->score;
+    return a->unit->id < b->unit->id ? -1 : a->unit->id > b->unit->id;
+}
+
+static tp_status find(finder *f, const char *segment, size_t len, tp_tm_matches *out)
+{
+    char base[16];
+    tp_tm_lang_base(f->from, base);
+    char *qfold = NULL;
+    uint64_t *grams = NULL;
+    size_t ngrams = 0;
+    cands c = {NULL, 0, 0, 0, 0};
+    wordlist qw = {NULL, 0};
+    tp_status st = fold(f->norm, segment, len, &qfold);
+    if (!st)
+        st = tp_tm_grams(qfold, base, TP_GRAMS_INDEX, &grams, &ngrams);
+    if (st)
+        goto done;
+    if (grow(&c)) {
+        st = TP_ERR_NOMEM;
+        goto done;
+    }
+    c.exact = 1;
+    if ((st = tp_store_tm_probe_fold(f->store, base, qfold, on_posting, &c, f->err)))
+        goto done;
+    c.exact = 0;
+    for (size_t i = 0; !st && i < ngrams; i++)
+        st = tp_store_tm_probe_gram(f->store, grams[i], POSTINGS_PER_GRAM, on_posting, &c, f->err);
+    if (st)
+        goto done;
+    if (c.failed) {
+        st = TP_ERR_NOMEM;
+        goto done;
+    }
+    /* The best candidates by shared grams get a full score. */
+    size_t o = 0;
+    for (size_t i = 0; i < c.cap; i++)
+        if (c.slots[i].variant)
+            c.slots[o++] = c.slots[i];
+    qsort(c.slots, o, sizeof *c.slots, by_shared);
+    if (o > CANDIDATES_SCORED)
+        o = CANDIDATES_SCORED;
+    if ((st = split(f->ws, f->norm, segment, len, &qw)))
+        goto done;
+    size_t limit = f->o && f->o->limit ? f->o->limit : 5;
+    int min = f->o && f->o->min_score ? f->o->min_score : 50;
+    if (o && !(out->items = calloc(o, sizeof *out->items))) {
+        st = TP_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; !st && i < o; i++) {
+        /* Variants of one unit: score the unit once, on its best variant. */
+        int seen = 0;
+        for (size_t k = 0; k < out->count; k++)
+            seen |= out->items[k].unit->id == c.slots[i].unit;
+        if (seen)
+            continue;
+        tp_tm_unit *u = NULL;
+        if ((st = tp_store_tm_get_unit(f->store, c.slots[i].unit, &u, f->err)))
+            break;
+        size_t src = 0;
+        for (; src < u->variant_count && u->variants[src].id != c.slots[i].variant; src++)
+            ;
+        if (src == u->variant_count) {
+            tp_tm_unit_free(u);
+            continue;
+        }
+        tp_tm_match m;
+        memset(&m, 0, sizeof m);
+        m.unit = u;
+        m.source = src;
+        const tp_tm_variant *v = &u->variants[src];
+        int same_codes = !v->codes; /* the segment is plain text: it has no codes */
+        if (c.slots[i].exact) {
+            m.kind = TP_TM_EXACT;
+            m.score = strcmp(v->text, segment) == 0 && strlen(v->text) == len ? 100 : 99;
+            if (!same_codes)
+                m.score -= 2;
+        } else {
+            wordlist vw = {NULL, 0};
+            st = split(f->ws, f->norm, v->text, strlen(v->text), &vw);
+            if (!st) {
+                m.kind = TP_TM_FUZZY;
+                m.score = score_words(&qw, &vw, NULL, &st);
+                if (m.score > 99)
+                    m.score = 99;   /* only exact matches score 100 */
+                if (!same_codes && m.score > 1)
+                    m.score -= 1;
+                if (!st && m.score >= min)
+                    score_words(&qw, &vw, &m, &st);
+            }
+            words_free(&vw);
+        }
+        if (!st && m.score >= min) {
+            m.target = target_of(f, u, src);
+            if (!m.target && f->to && f->o && f->from)
+                st = find_pivot(f, &m);
+        }
+        if (st || m.score < min || (f->to && !m.target))
+            match_clear(&m);
+        else
+            out->items[out->count++] = m;
+    }
+    if (out->count > 1)
+        qsort(out->items, out->count, sizeof *out->items, by_score);
+    while (out->count > limit)
+        match_clear(&out->items[--out->count]);
+done:
+    words_free(&qw);
+    free(c.slots);
+    free(grams);
+    free(qfold);
+    return st;
+}
+
+tp_status tp_tm_find(tp_store *store, tp_norm *norm, const char *segment, size_t len,
+                     const tp_tm_match_opts *opts, tp_tm_matches **out, tp_error *err)
+{
+    tp_status st = tp_norm_check_text(segment, len, err);
+    if (st)
+        return st;
+    if (len > TP_TM_SEGMENT_MAX)
+        return tp_error_set(err, TP_ERR_INPUT, "a segment of %zu bytes is longer than the limit "
+                                               "of %zu", len, TP_TM_SEGMENT_MAX);
+    finder f = {store, norm, tp_words_new(), opts, NULL, NULL, NULL, err};
+    if (!f.ws)
+        return tp_error_set(err, TP_ERR_DEPENDENCY, "ICU's word break iterator is unavailable");
+    f.from = opts && opts->from ? opts->from : guess_lang(segment, len);
+    f.to = opts ? opts->to : NULL;
+    f.pivot = opts && opts->pivot ? opts->pivot : "en";
+    tp_tm_matches *m = calloc(1, sizeof *m);
+    if (!m)
+        st = TP_ERR_NOMEM;
+    else if (err)
+        tp_error_clear(err);
+    if (!st)
+        st = find(&f, segment, len, m);
+    tp_words_free(f.ws);
+    if (st) {
+        tp_tm_matches_free(m);
+        if (err && err->code == st)
+            return st;
+        return tp_error_set(err, st, "translation memory search failed: %s", tp_strerror(st));
+    }
+    *out = m;
+    return TP_OK;
+}
+
+/* ---- concordance ---- */
+
+typedef struct counter {
+    size_t n;
+} counter;
+
+static int count_posting(void *ctx, int64_t variant, int64_t unit)
+{
+    (void)variant;
+    (void)unit;
+    ((counter *)ctx)->n++;
+    return 0;
+}
+
+typedef struct conc {
+    tp_store *store;
+    const char *qfold;
+    int64_t *units;
+    int64_t *variants;
+    size_t n, limit;
+    tp_status st;
+    tp_error *err;
+} conc;
+
+static int on_conc(void *ctx, int64_t variant, int64_t unit)
+{
+    conc *c = ctx;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->units[i] == unit)
+            return 0;
+    char *vf = NULL;
+    if ((c->st = tp_store_tm_variant_fold(c->store, variant, &vf, c->err)))
+        return 1;
+    int hit = strstr(vf, c->qfold) != NULL;
+    free(vf);
+    if (hit) {
+        c->units[c->n] = unit;
+        c->variants[c->n++] = variant;
+    }
+    return c->n >= c->limit;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Where the text is in a variant's own text: as given, else ignoring ASCII case. */
+static void place(const char *hay, const char *needle, size_t *start, size_t *end)
+{
+    const char *p = strstr(hay, needle);
+    size_t n = strlen(needle);
+    for (const char *q = hay; !p && *q; q++)
+        if (strncasecmp(q, needle, n) == 0)
+            p = q;
+    *start = *end = 0;
+    if (p) {
+        *start = (size_t)(p - hay);
+        *end = *start + strlen(needle);
+    }
+}
+
+void tp_tm_hits_free(tp_tm_hits *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < h->count; i++)
+        tp_tm_unit_free(h->items[i].unit);
+    free(h->items);
+    free(h);
+}
+
+tp_status tp_tm_concordance(tp_store *store, tp_norm *norm, const char *text, size_t len,
+                            const char *lang, size_t limit, tp_tm_hits **out, tp_error *err)
+{
+    tp_status st = tp_norm_check_text(text, len, err);
+    if (st)
+        return st;
+    if (!limit)
+        limit = 100;
+    char base[16];
+    tp_tm_lang_base(lang ? lang : guess_lang(text, len), base);
+    char *qfold = NULL;
+    uint64_t *grams = NULL;
+    size_t ngrams = 0;
+    if ((st = fold(norm, text, len, &qfold)) ||
+        (st = tp_tm_grams(qfold, base, TP_GRAMS_PROBE, &grams, &ngrams))) {
+        free(qfold);
+        return tp_error_set(err, st, "cannot search: %s", tp_strerror(st));
+    }
+    if (ngrams == 0 || tp_utf8_count(qfold, strlen(qfold)) < 2) {
+        free(qfold);
+        free(grams);
+        return tp_error_set(err, TP_ERR_ARG, "a concordance search needs two characters or more");
+    }
+    /* Walk the rarest gram's postings and confirm each on the folded text. */
+    size_t best = 0, best_n = (size_t)-1;
+    for (size_t i = 0; !st && i < ngrams; i++) {
+        counter k = {0};
+        st = tp_store_tm_probe_gram(store, grams[i], best_n < CONCORDANCE_SCAN ? best_n :
+                                    CONCORDANCE_SCAN, count_posting, &k, err);
+        if (k.n < best_n) {
+            best_n = k.n;
+            best = i;
+        }
+    }
+    conc c = {store, qfold, calloc(limit, sizeof(int64_t)), calloc(limit, sizeof(int64_t)), 0,
+              limit, TP_OK, err};
+    tp_tm_hits *h = calloc(1, sizeof *h);
+    if (!st && (!c.units || !c.variants || !h))
+        st = tp_error_nomem(err);
+    if (!st && best_n > 0)
+        st = tp_store_tm_probe_gram(store, grams[best], CONCORDANCE_SCAN, on_conc, &c, err);
+    if (!st)
+        st = c.st;
+    if (!st && c.n && !(h->items = calloc(c.n, sizeof *h->items)))
+        st = tp_error_nomem(err);
+    /* In the order the units were added. */
+    int64_t *pairs = NULL;
+    if (!st && c.n && !(pairs = malloc(c.n * 2 * sizeof *pairs)))
+        st = tp_error_nomem(err);
+    for (size_t i = 0; !st && i < c.n; i++) {
+        pairs[2 * i] = c.units[i];
+        pairs[2 * i + 1] = c.variants[i];
+    }
+    if (!st && c.n)
+        qsort(pairs, c.n, 2 * sizeof *pairs, cmp_i64);
+    for (size_t i = 0; !st && i < c.n; i++) {
+        tp_tm_hit *hit = &h->items[h->count];
+        if ((st = tp_store_tm_get_unit(store, pairs[2 * i], &hit->unit, err)))
+            break;
+        h->count++;
+        for (size_t v = 0; v < hit->unit->variant_count; v++)
+            if (hit->unit->variants[v].id == pairs[2 * i + 1])
+                hit->variant = v;
+        place(hit->unit->variants[hit->variant].text, text, &hit->start, &hit->end);
+    }
+    free(pairs);
+    free(c.units);
+    free(c.variants);
+    free(grams);
+    free(qfold);
+    if (st) {
+        tp_tm_hits_free(h);
+        return st;
+    }
+    *out = h;
+    return TP_OK;
+}
+
+/* ---- glossary terms in a segment ---- */
+
+void tp_tm_terms_free(tp_tm_terms *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->count; i++) {
+        free(t->items[i].found);
+        free(t->items[i].concept);
+        free(t->items[i].preferred);
+        free(t->items[i].preferred_lang);
+    }
+    free(t->items);
+    free(t);
+}
+
+/* A window worth looking up: it holds a letter, and Latin text has three of them at least. */
+static int worth(const char *s, size_t n)
+{
+    size_t letters = 0;
+    int cjk = 0;
+    for (size_t i = 0; i < n;) {
+        int32_t c = tp_utf8_next(s, n, &i);
+        if (c < 0)
+            return 0;
+        tp_script sc = tp_utf8_script((uint32_t)c);
+        cjk |= sc == TP_SCRIPT_HAN || sc == TP_SCRIPT_KANA;
+        letters += sc != TP_SCRIPT_OTHER;
+    }
+    return cjk ? letters >= 1 : letters >= 3;
+}
+
+static char *dup(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+tp_status tp_tm_terms_in(tp_store *store, tp_norm *norm, const char *segment, size_t len,
+                         const char *to, tp_tm_terms **out, tp_error *err)
+{
+    tp_status st = tp_norm_check_text(segment, len, err);
+    if (st)
+        return st;
+    tp_words *ws = tp_words_new();
+    tp_tm_terms *t = calloc(1, sizeof *t);
+    tp_word *w = NULL;
+    size_t n = 0;
+    if (!ws || !t)
+        st = tp_error_nomem(err);
+    if (!st && (st = tp_words_split(ws, segment, len, WORDS_MAX, &w, &n)))
+        st = tp_error_set(err, st, "cannot split the segment into words");
+    const char *want = to ? to : "en";
+    for (size_t i = 0; !st && i < n;) {
+        size_t took = 0;
+        for (size_t k = n - i < TERM_WINDOW ? n - i : TERM_WINDOW; !st && k > 0 && !took; k--) {
+            size_t a = w[i].start, b = w[i + k - 1].end;
+            if (!worth(segment + a, b - a))
+                continue;
+            tp_lookup_opts lo = {NULL, 1, TP_LOOKUP_NO_PREFIX | TP_LOOKUP_NO_FUZZY};
+            tp_matches *m = NULL;
+            tp_error lerr;
+            if (tp_lookup(store, norm, segment + a, b - a, &lo, &m, &lerr) != TP_OK)
+                continue;
+            if (m->count && m->items[0].score >= 75) {
+                const tp_concept *c = m->items[0].concept;
+                const tp_term *p = tp_concept_preferred(c, want);
+                tp_tm_term *nt = realloc(t->items, (t->count + 1) * sizeof *nt);
+                if (!nt) {
+                    st = tp_error_nomem(err);
+                } else {
+                    t->items = nt;
+                    nt += t->count++;
+                    nt->found = strndup(segment + a, b - a);
+                    nt->start = a;
+                    nt->end = b;
+                    nt->concept = dup(c->ext_id);
+                    nt->preferred = p ? dup(p->text) : NULL;
+                    nt->preferred_lang = p ? dup(p->lang) : NULL;
+                    if (!nt->found)
+                        st = tp_error_nomem(err);
+                    took = k;
+                }
+            }
+            tp_matches_free(m);
+        }
+        i += took ? took : 1;
+    }
+    free(w);
+    tp_words_free(ws);
+    if (st) {
+        tp_tm_terms_free(t);
+        return st;
+    }
+    *out = t;
+    return TP_OK;
+}

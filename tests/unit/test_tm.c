@@ -1,0 +1,181 @@
+/* Translation-memory matching over the sample memory (tmx/) and the shipped glossary: exact and
+ * fuzzy scores, romanisation and case variants that cost nothing, inline-code penalties, word
+ * diffs, two-kanji names, pivoting through English, concordance, glossary terms in a segment. */
+#include "tp_test.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <toponym/toponym.h>
+
+static char tmpdir[] = "/tmp/tp_tm_XXXXXX";
+static tp_norm *norm;
+static tp_store *store;
+
+static const char *path_in(const char *name)
+{
+    static char p[512];
+    snprintf(p, sizeof p, "%s/%s", tmpdir, name);
+    return p;
+}
+
+static tp_tm_matches *find(const char *seg, const char *from, const char *to)
+{
+    tp_tm_match_opts o = {from, to, NULL, 0, 5};
+    tp_tm_matches *m = NULL;
+    tp_error err;
+    if (tp_tm_find(store, norm, seg, strlen(seg), &o, &m, &err) != TP_OK) {
+        fprintf(stderr, "tp_tm_find: %s\n", err.message);
+        return NULL;
+    }
+    return m;
+}
+
+static void test_exact_and_fuzzy(void)
+{
+    tp_tm_matches *m = find("The ferry from Nemuro to Kunashir was cancelled because of high waves.",
+                            NULL, "ja");
+    CHECK(m && m->count >= 1);
+    if (m && m->count) {
+        CHECK(m->items[0].kind == TP_TM_EXACT && m->items[0].score == 100);
+        CHECK(m->items[0].target &&
+              !strcmp(m->items[0].target->text, "根室市から国後島へのフェリーは高波のため欠航した。"));
+    }
+    tp_tm_matches_free(m);
+
+    m = find("The ferry from Nemuro to Kunashir was cancelled because of strong winds.", "en", "ru");
+    CHECK(m && m->count >= 1);
+    if (m && m->count) {
+        const tp_tm_match *x = &m->items[0];
+        CHECK(x->kind == TP_TM_FUZZY && x->score >= 75 && x->score < 95);
+        CHECK(x->target && !strcmp(x->target->lang, "ru"));
+        int seg = 0, mem = 0;
+        for (size_t i = 0; i < x->diff_count; i++) {
+            seg += x->diff[i].op == TP_DIFF_SEGMENT && !strncmp(x->diff[i].text, "strong", 6);
+            mem += x->diff[i].op == TP_DIFF_MEMORY && !strncmp(x->diff[i].text, "high", 4);
+        }
+        CHECK(seg == 1 && mem == 1);
+    }
+    tp_tm_matches_free(m);
+
+    /* Case and width cost nothing but the exact score; another romanisation nothing at all. */
+    m = find("THE FERRY TO ETOROFU LEAVES AT NOON.", NULL, "ja");
+    CHECK(m && m->count && m->items[0].kind == TP_TM_EXACT && m->items[0].score == 99);
+    tp_tm_matches_free(m);
+    m = find("The ferry to Etorohu leaves at noon.", NULL, "ja");
+    CHECK(m && m->count && m->items[0].score == 99);
+    tp_tm_matches_free(m);
+
+    /* Inline codes in the memory, none in the segment: a small penalty. */
+    m = find("The ferry Igor Farkhutdinov links Korsakov with the Kuril Islands.", "en", "ja");
+    CHECK(m && m->count && m->items[0].kind == TP_TM_EXACT && m->items[0].score == 98);
+    tp_tm_matches_free(m);
+
+    /* Japanese: a segment with two-kanji names, a small edit. */
+    m = find("色丹島に新しい水産加工場が建設された。", "ja", "en");
+    CHECK(m && m->count && m->items[0].score >= 70 &&
+          !strcmp(m->items[0].target->text, "A fish processing plant was built on Shikotan."));
+    tp_tm_matches_free(m);
+
+    /* Nothing like it: no match. */
+    m = find("Completely unrelated words about gardening tools.", "en", "ja");
+    CHECK(m && m->count == 0);
+    tp_tm_matches_free(m);
+}
+
+static void test_pivot(void)
+{
+    tp_tm_matches *m = find("霧のため択捉島への便が欠航した。", "ja", "ru");
+    CHECK(m && m->count == 1);
+    if (m && m->count) {
+        CHECK(m->items[0].kind == TP_TM_PIVOT && m->items[0].pivot_unit);
+        CHECK(m->items[0].target &&
+              !strcmp(m->items[0].target->text, "Рейсы на Итуруп отменены из-за тумана."));
+    }
+    tp_tm_matches_free(m);
+}
+
+static void test_concordance(void)
+{
+    tp_tm_hits *h = NULL;
+    tp_error err;
+    CHECK(tp_tm_concordance(store, norm, "色丹", strlen("色丹"), "ja", 0, &h, &err) == TP_OK);
+    CHECK(h && h->count >= 5);
+    for (size_t i = 0; h && i < h->count; i++) {
+        const tp_tm_variant *v = &h->items[i].unit->variants[h->items[i].variant];
+        CHECK(strstr(v->text, "色丹") != NULL);
+        CHECK(h->items[i].end - h->items[i].start == strlen("色丹"));
+    }
+    tp_tm_hits_free(h);
+    h = NULL;
+    CHECK(tp_tm_concordance(store, norm, "nemuro strait", 13, "en", 0, &h, &err) == TP_OK);
+    CHECK(h && h->count >= 3);
+    tp_tm_hits_free(h);
+    h = NULL;
+    CHECK(tp_tm_concordance(store, norm, "Курил", strlen("Курил"), NULL, 0, &h, &err) == TP_OK);
+    CHECK(h && h->count >= 4);
+    tp_tm_hits_free(h);
+    CHECK(tp_tm_concordance(store, norm, "島", strlen("島"), "ja", 0, &h, &err) == TP_ERR_ARG);
+}
+
+static void test_terms(void)
+{
+    tp_tm_terms *t = NULL;
+    tp_error err;
+    const char *seg = "The ferry from Nemuro to Kunashir";
+    CHECK(tp_tm_terms_in(store, norm, seg, strlen(seg), "ja", &t, &err) == TP_OK);
+    CHECK(t && t->count == 2);
+    if (t && t->count == 2) {
+        CHECK_STR(t->items[0].preferred, "根室市");
+        CHECK_STR(t->items[1].preferred, "国後島");
+        CHECK_STR(t->items[1].found, "Kunashir");
+    }
+    tp_tm_terms_free(t);
+    seg = "色丹島と択捉島を訪問した";
+    CHECK(tp_tm_terms_in(store, norm, seg, strlen(seg), "ru", &t, &err) == TP_OK);
+    CHECK(t && t->count == 2);
+    if (t && t->count == 2) {
+        CHECK_STR(t->items[0].preferred, "Шикотан");
+        CHECK_STR(t->items[1].preferred, "Итуруп");
+    }
+    tp_tm_terms_free(t);
+}
+
+int main(void)
+{
+    if (!mkdtemp(tmpdir))
+        return 1;
+    tp_error err;
+    if (tp_norm_new(&norm, &err) || tp_store_open(path_in("tm.db"), 0, norm, &store, &err)) {
+        fprintf(stderr, "setup: %s\n", err.message);
+        return 1;
+    }
+    const char *gloss[] = {TP_SOURCE_DIR "/glossaries/kurils.tbx",
+                           TP_SOURCE_DIR "/glossaries/hokkaido.tbx"};
+    CHECK(tp_tbx_import(store, gloss, 2, NULL, &err) == TP_OK);
+    FILE *f = fopen(path_in("extra.tmx"), "w");
+    fputs("<tmx version=\"1.4\"><header srclang=\"en\"/><body>\n"
+          "<tu><tuv xml:lang=\"en\"><seg>The ferry to Etorofu leaves at noon.</seg></tuv>"
+          "<tuv xml:lang=\"ja\"><seg>択捉島行きのフェリーは正午に出航する。</seg></tuv></tu>\n"
+          "<tu><tuv xml:lang=\"ja\"><seg>霧のため択捉島への便が欠航した。</seg></tuv>"
+          "<tuv xml:lang=\"en\"><seg>Flights to Iturup were cancelled because of fog.</seg></tuv>"
+          "</tu>\n<tu><tuv xml:lang=\"en\"><seg>Flights to Iturup were cancelled because of fog."
+          "</seg></tuv><tuv xml:lang=\"ru\"><seg>Рейсы на Итуруп отменены из-за тумана.</seg>"
+          "</tuv></tu>\n</body></tmx>\n", f);
+    fclose(f);
+    const char *tmx[] = {TP_SOURCE_DIR "/tmx/kuril-news.tmx", path_in("extra.tmx")};
+    tp_tmx_stats st;
+    CHECK(tp_tmx_import(store, tmx, 2, 0, NULL, &st, &err) == TP_OK);
+    CHECK(st.units >= 103);
+    test_exact_and_fuzzy();
+    test_pivot();
+    test_concordance();
+    test_terms();
+    tp_store_close(store);
+    tp_norm_free(norm);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cannot remove %s\n", tmpdir);
+    return TEST_DONE();
+}

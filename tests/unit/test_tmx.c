@@ -1,0 +1,516 @@
+/* TMX: every file under ../shared/data/tmx-samples imports with the right text in the right
+ * language; inline codes, props and notes are kept; validation catches what the DTD cannot;
+ * export validates and round-trips; bad and hostile input ends in a clear error or a skipped
+ * unit, with the store unchanged. */
+#include "tp_test.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <toponym/toponym.h>
+
+static char tmpdir[] = "/tmp/tp_tmx_XXXXXX";
+static tp_norm *norm;
+static int store_seq;
+
+static const char *tmp(const char *name)
+{
+    static char path[4][512];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(path[k], sizeof path[k], "%s/%s", tmpdir, name);
+    return path[k];
+}
+
+static const char *write_file(const char *name, const char *text)
+{
+    const char *p = tmp(name);
+    FILE *f = fopen(p, "w");
+    fputs(text, f);
+    fclose(f);
+    return p;
+}
+
+static tp_store *fresh(void)
+{
+    char name[64];
+    snprintf(name, sizeof name, "s%d.db", ++store_seq);
+    tp_store *s = NULL;
+    tp_error err;
+    if (tp_store_open(tmp(name), 0, norm, &s, &err) != TP_OK)
+        fprintf(stderr, "cannot open store: %s\n", err.message);
+    return s;
+}
+
+static int problems_seen;
+static void count_problem(void *ctx, const tp_error *p, int skipped)
+{
+    (void)ctx;
+    (void)skipped;
+    (void)p;
+    problems_seen++;
+}
+
+static tp_status import(tp_store *s, const char *path, unsigned flags, tp_tmx_stats *stats,
+                        tp_error *err)
+{
+    tp_tmx_handler h = {NULL, NULL, count_problem, NULL, NULL};
+    return tp_tmx_import(s, &path, 1, flags, &h, stats, err);
+}
+
+/* Is there a unit with text a in language la (exact tag, any case) and text b in lb? */
+typedef struct pair {
+    const char *la, *a, *lb, *b;
+    int found;
+    const tp_tm_unit *unit;
+    long units;
+} pair;
+
+static const tp_tm_variant *in_lang(const tp_tm_unit *u, const char *lang, const char *text)
+{
+    for (size_t i = 0; i < u->variant_count; i++)
+        if (!strcasecmp(u->variants[i].lang, lang) && (!text || !strcmp(u->variants[i].text, text)))
+            return &u->variants[i];
+    return NULL;
+}
+
+static tp_status on_unit(void *ctx, const tp_tm_unit *u, tp_error *err)
+{
+    (void)err;
+    pair *p = ctx;
+    p->units++;
+    if (in_lang(u, p->la, p->a) && in_lang(u, p->lb, p->b))
+        p->found = 1;
+    return TP_OK;
+}
+
+static int has_pair(tp_store *s, const char *la, const char *a, const char *lb, const char *b)
+{
+    pair p = {la, a, lb, b, 0, NULL, 0};
+    tp_error err;
+    if (tp_store_tm_each_unit(s, on_unit, &p, &err) != TP_OK)
+        return 0;
+    if (!p.found)
+        fprintf(stderr, "  no unit with %s \"%s\" and %s \"%s\"\n", la, a, lb, b);
+    return p.found;
+}
+
+static long units_in(tp_store *s)
+{
+    long n = -1;
+    tp_error err;
+    tp_store_tm_count(s, &n, NULL, &err);
+    return n;
+}
+
+#define SAMPLE(rel) TP_SHARED_DATA "/tmx-samples/" rel
+
+/* Imports one sample into a fresh store; the store is returned for the content checks. */
+static tp_store *sample(const char *path, long want_units)
+{
+    tp_store *s = fresh();
+    tp_tmx_stats st;
+    tp_error err;
+    tp_status rc = import(s, path, 0, &st, &err);
+    CHECK(rc == TP_OK);
+    if (rc)
+        fprintf(stderr, "%s:%lu:%lu: %s\n", err.file, err.line, err.column, err.message);
+    if (want_units >= 0 && units_in(s) != want_units) {
+        fprintf(stderr, "%s: %ld units, want %ld\n", path, units_in(s), want_units);
+        CHECK(units_in(s) == want_units);
+    }
+    return s;
+}
+
+static void test_samples(void)
+{
+    struct stat sb;
+    if (stat(TP_SHARED_DATA "/tmx-samples", &sb) != 0) {
+        printf("skip: %s/tmx-samples absent\n", TP_SHARED_DATA);
+        return;
+    }
+    tp_store *s;
+    /* Heartsome, srclang="*all*", six languages per unit. */
+    s = sample(SAMPLE("disfr/XuanZang.tmx"), 51);
+    CHECK(has_pair(s, "de", "Einführung", "zh-cn", "简介"));
+    CHECK(has_pair(s, "en", "Introduction", "ko", "서론"));
+    tp_store_close(s);
+    /* A default namespace on the root, seven languages, UTF-8 with a BOM. */
+    s = sample(SAMPLE("disfr/multilanguage.tmx"), 1);
+    CHECK(has_pair(s, "en", "Hello World!", "ru", "Привет мир!"));
+    CHECK(has_pair(s, "zh", "你好世界！", "de", "Hallo Welt!"));
+    tp_store_close(s);
+    /* MyMemory, TMX 1.1 (lang=), repeated units merged. */
+    s = sample(SAMPLE("disfr/my_memory.tmx"), -1);
+    CHECK(has_pair(s, "EN-GB", "Click in a paragraph.", "RU-RU", "Щелкните абзац."));
+    CHECK(has_pair(s, "EN-GB", "Untitled", "RU-RU", "Без названия"));
+    CHECK(units_in(s) >= 100 && units_in(s) < 113);
+    tp_store_close(s);
+    /* The spec's sample: props and notes on units and variants, a private-use character. */
+    s = sample(SAMPLE("disfr/tmx_sample_document.tmx"), 2);
+    CHECK(has_pair(s, "EN", "data (with a non-standard character: \xEF\xA3\xBF).", "FR-CA",
+                   "donn\xC3\xA9" "es (avec un caract\xC3\xA8re non standard: \xEF\xA3\xBF)."));
+    tp_tm_unit *u = NULL;
+    tp_error err;
+    CHECK(tp_store_tm_get_unit(s, 1, &u, &err) == TP_OK);
+    if (u) {
+        CHECK_STR(tp_tm_attr_get(u->attrs, u->attr_count, "tuid"), "0001");
+        CHECK_STR(tp_tm_attr_get(u->attrs, u->attr_count, "usagecount"), "2");
+        CHECK(u->meta_count == 3);
+        CHECK(u->meta_count == 3 && u->meta[0].kind == TP_TM_NOTE &&
+              !strcmp(u->meta[0].text, "Text of a note at the TU level."));
+        CHECK(u->meta_count == 3 && !strcmp(u->meta[2].text, "P\xC3\xA6gasus"));
+        const tp_tm_variant *fr = in_lang(u, "FR-CA", NULL);
+        CHECK(fr && fr->meta_count == 1 && !strcmp(fr->meta[0].type, "Origin") &&
+              !strcmp(fr->meta[0].text, "MT"));
+        CHECK(fr && !strcmp(tp_tm_attr_get(fr->attrs, fr->attr_count, "changeid"), "ManonD"));
+        CHECK_STR(u->srclang, "EN");
+    }
+    tp_tm_unit_free(u);
+    tp_store_close(s);
+    /* What OmegaT 3.6 writes: TMX 1.1 with lang=, TMX 1.4 with xml:lang. */
+    s = sample(SAMPLE("generated-omegat36/p_ja-level1.tmx"), 3);
+    CHECK(has_pair(s, "EN-US", "First entry in US English", "JA-JP", "First entry in Japanese"));
+    tp_store_close(s);
+    s = sample(SAMPLE("generated-omegat36/p_ja-level2.tmx"), 3);
+    CHECK(has_pair(s, "EN-US", "Third entry in US English", "JA-JP", "Third entry in Japanese"));
+    tp_store_close(s);
+    s = sample(SAMPLE("generated-omegat36/p_fr-level2.tmx"), 2);
+    CHECK(has_pair(s, "EN-US", "First segment with [\t\t   ]", "FR-CA",
+                   "Premier segment avec [\t\t   ]"));
+    tp_store_close(s);
+    /* The LISA compliance kit: UTF-16LE and BE, TUVs in any order, whitespace kept. */
+    s = sample(SAMPLE("lisa-compliance-kit/ImportTest1A.tmx"), 2);
+    CHECK(has_pair(s, "en-us", "Second segment with [  \t\t]", "fr-ca",
+                   "Second segment avec [  \t\t]"));
+    tp_store_close(s);
+    s = sample(SAMPLE("lisa-compliance-kit/ImportTest1C.tmx"), 3);
+    CHECK(has_pair(s, "ja-jp", "Second entry in Japanese", "en-gb", "Second entry in UK English"));
+    CHECK(has_pair(s, "fr-ca", "Third entry in French Canadian", "es-es",
+                   "Third entry in Spanish"));
+    tp_store_close(s);
+    const char *utf16[] = {SAMPLE("lisa-compliance-kit/ImportTest1F.tmx"),
+                           SAMPLE("lisa-compliance-kit/ImportTest1G.tmx")};
+    for (size_t i = 0; i < 2; i++) {
+        s = sample(utf16[i], 3);
+        CHECK(has_pair(s, "en-us", "\xC3\xA0=agrave, \xC3\xA9=eacute, \xC3\xA6=aelig", "en-gb",
+                       "\xC3\xA0=agrave, \xC3\xA9=eacute, \xC3\xA6=aelig"));
+        CHECK(has_pair(s, "en-us", "\xC3\xBF=U+00FF, \xE2\x84\xA2=U+2122, \xE2\x80\x99=U+2019",
+                       "en-gb", "\xC3\xBF=U+00FF, \xE2\x84\xA2=U+2122, \xE2\x80\x99=U+2019"));
+        tp_store_close(s);
+    }
+    s = sample(SAMPLE("lisa-compliance-kit/ImportTest1I.tmx"), 1);
+    CHECK(has_pair(s, "en-us", "English segment with [    ]", "ja-jp",
+                   "Japanese segment with [\xE3\x80\x80\xE3\x80\x80]"));
+    tp_store_close(s);
+    /* A tu's own srclang overrides the header's. */
+    s = sample(SAMPLE("lisa-compliance-kit/ImportTest1J_many.tmx"), 3);
+    CHECK(has_pair(s, "en-gb", "Second entry in UK English", "en-us",
+                   "Second entry in US English"));
+    tp_store_close(s);
+    s = sample(SAMPLE("lisa-compliance-kit/ImportTest1K.tmx"), 2);
+    CHECK(has_pair(s, "de-de", "First Entry - German", "en-gb", "First Entry - UK English"));
+    tp_store_close(s);
+    s = sample(SAMPLE("lisa-compliance-kit/ImportTest1L.tmx"), 1);
+    CHECK(has_pair(s, "en-us", "Text of the segment.", "fr", "Texte du segment."));
+    tp_store_close(s);
+    /* Level 2: codes out of the text, kept in the markup. */
+    s = sample(SAMPLE("lisa-compliance-kit/ImportTest2A.tmx"), 7);
+    CHECK(has_pair(s, "en-us", "The big black cat sleeps.", "fr-ca", "Le gros chat noir dors."));
+    CHECK(has_pair(s, "en-us", "Some text with a part highlighted.", "FR-CA",
+                   "Du texte avec une portion d\xC3\xA9limit\xC3\xA9" "e."));
+    CHECK(has_pair(s, "En-uS", "Picture: ", "FR-CA", "Image: "));
+    CHECK(tp_store_tm_get_unit(s, 1, &u, &err) == TP_OK);
+    if (u) {
+        const tp_tm_variant *en = in_lang(u, "en-us", NULL);
+        CHECK(en && en->markup &&
+              strstr(en->markup, "<bpt i=\"1\" x=\"1\" type=\"bold\">&lt;b&gt;</bpt>black"
+                                 "<ept i=\"1\">&lt;/b&gt;</ept>"));
+        CHECK(en && en->codes && !strcmp(en->codes, "bpt:1 ept:1 bpt:2 ept:2"));
+    }
+    tp_tm_unit_free(u);
+    tp_store_close(s);
+    s = sample(SAMPLE("lisa-compliance-kit/ImportTest2B.tmx"), 7);
+    CHECK(has_pair(s, "en-us", "The big black cat sleeps.", "fr-ca", "Le gros chat noir dors."));
+    tp_store_close(s);
+    s = sample(SAMPLE("lisa-compliance-kit/ImportTest2C.tmx"), 1);
+    CHECK(has_pair(s, "en-us", "Click  to start.", "fr", "Cliquez  pour commencer."));
+    tp_store_close(s);
+    s = sample(SAMPLE("lisa-compliance-kit/ExportTest2A.tmx"), -1);
+    CHECK(has_pair(s, "en-us", "The big black cat sleeps.", "fr-ca", "Le gros chat noir dors."));
+    tp_store_close(s);
+    /* Okapi: a real Trados export in UTF-16LE; two translations of one source are two units. */
+    s = sample(SAMPLE("okapi/trados_twb_test01_utf16.tmx"), 4);
+    CHECK(has_pair(s, "EN-US", "A simple sentence with nothing special.", "FR-FR",
+                   "Une phrase simple sans rien de sp\xC3\xA9" "cial."));
+    CHECK(has_pair(s, "EN-US", "Another sentence.", "FR-FR", "Une phrase diff\xC3\xA9rente."));
+    CHECK(has_pair(s, "EN-US", "Another sentence.", "FR-FR", "Une autre phrase."));
+    tp_store_close(s);
+    /* It fails the DTD (a prop without type) yet imports, with a warning. */
+    problems_seen = 0;
+    s = sample(SAMPLE("okapi/html_test.tmx"), 11);
+    CHECK(problems_seen == 1);
+    CHECK(has_pair(s, "EN-US", "This is a link to Page 1", "FR-FR", "ThXs Xs X lXnk tX PXgX 1"));
+    CHECK(has_pair(s, "EN-US", "start &lt; of &lt; body text", "FR-FR",
+                   "stXrt &lt; Xf &lt; bXdy tXxt"));
+    tp_store_close(s);
+    s = sample(SAMPLE("okapi/header_with_prop_and_note.tmx"), 1);
+    CHECK(has_pair(s, "en-us", "Click  to start.", "fr", "Cliquez  pour commencer."));
+    tp_store_close(s);
+    s = sample(SAMPLE("okapi/issue277.tmx"), 2);
+    CHECK(has_pair(s, "EN", "This sentence should not be split. ", "DE",
+                   "Dieser Satz sollte nicht geteilt werden. Zu viele Segmente hier."));
+    tp_store_close(s);
+    s = sample(SAMPLE("okapi/sampleTMX2.tmx"), 2);
+    CHECK(has_pair(s, "en-us", "menu", "FR-FR", "menu"));
+    tp_store_close(s);
+    /* OmegaT's own files: srclang=ja with the en TUV first, supplementary-plane characters. */
+    s = sample(SAMPLE("omegat/segment_2_ja.tmx"), 1);
+    CHECK(has_pair(s, "ja", "\xE5\x9C\xB0\xE5\x8A\x9B\xE3\x81\xAE\xE6\x90\xBE\xE5\x8F\x96\xE3\x81"
+                            "\xA8\xE6\xB5\xAA\xE8\xB2\xBB\xE3\x81\x8C\xE7\x8F\xBE\xE3\x82\x8F\xE3"
+                            "\x82\x8C\xE3\x82\x8B\xE3\x80\x82(1)", "en", "weird behavior"));
+    tp_store_close(s);
+    s = sample(SAMPLE("omegat/project_CN_JP_project_save.tmx"), 1);
+    CHECK(has_pair(s, "zh-CN", "太平寺中的文笔塔", "ja-JP", "太平寺の中心的なペン塔"));
+    tp_store_close(s);
+    s = sample(SAMPLE("omegat/test-SMP.tmx"), 1);
+    CHECK(has_pair(s, "en", "\xF0\x9D\x90\x80\xF0\x9D\x90\x81\xF0\x9D\x90\x82", "be",
+                   "\xF0\x9D\x90\x83\xF0\x9D\x90\x84\xF0\x9D\x90\x85"));
+    tp_store_close(s);
+    s = sample(SAMPLE("omegat/test-level2.tmx"), 4);
+    CHECK(has_pair(s, "en", "First part  end.", "be", "First  tr."));
+    CHECK(has_pair(s, "en", "3 xx", "be", "tr"));
+    tp_store_close(s);
+    s = sample(SAMPLE("omegat/test-multiple-tuv14.tmx"), 3);
+    CHECK(has_pair(s, "EN-US", "Hello World!", "FR-CA", "fr_CA Bonjour tout le monde\xC2\xA0!"));
+    CHECK(has_pair(s, "EN-US", "Hello World!", "FR-CA", "fr_CA Bonjour le monde\xC2\xA0!"));
+    tp_store_close(s);
+    /* DTD-valid, semantically broken: skipped with warnings, or refused with --strict. */
+    problems_seen = 0;
+    s = sample(SAMPLE("omegat/invalid.tmx"), 0);
+    CHECK(problems_seen >= 2);
+    tp_tmx_stats st;
+    CHECK(import(s, SAMPLE("omegat/invalid.tmx"), TP_TMX_STRICT, &st, &err) == TP_ERR_INPUT);
+    CHECK(err.line == 11 || err.line == 12);
+    tp_store_close(s);
+}
+
+static void on_validate(void *ctx, const tp_error *p)
+{
+    (void)p;
+    (*(int *)ctx)++;
+}
+
+static void test_validate(void)
+{
+    int n = 0;
+    long count = 0;
+    tp_error err;
+    struct stat sb;
+    if (stat(SAMPLE("omegat/invalid.tmx"), &sb) == 0) {
+        CHECK(tp_tmx_validate(SAMPLE("omegat/invalid.tmx"), on_validate, &n, &count, &err) ==
+              TP_OK);
+        CHECK(count >= 4 && n == count);
+        count = 0;
+        CHECK(tp_tmx_validate(SAMPLE("lisa-compliance-kit/ImportTest2A.tmx"), NULL, NULL, &count,
+                              &err) == TP_OK);
+        CHECK(count == 0);
+        CHECK(tp_tmx_validate(SAMPLE("okapi/html_test.tmx"), NULL, NULL, &count, &err) == TP_OK);
+        CHECK(count >= 2); /* the DTD's complaint and ours */
+    }
+    const char *p = write_file("sem.tmx",
+        "<?xml version=\"1.0\"?>\n<tmx version=\"1.4\"><header creationtool=\"t\" "
+        "creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" adminlang=\"en\" srclang=\"de\" "
+        "datatype=\"plaintext\" creationdate=\"2020-01-01\"/>\n<body>\n"
+        "<tu usagecount=\"many\"><tuv xml:lang=\"en\"><seg>a <ph x=\"1\">x</ph></seg></tuv>\n"
+        "<tuv xml:lang=\"ja_JP\"><seg>b <bpt i=\"1\" x=\"1\">x</bpt>c<ept i=\"1\">y</ept></seg>"
+        "</tuv></tu>\n</body></tmx>\n");
+    count = 0;
+    CHECK(tp_tmx_validate(p, NULL, NULL, &count, &err) == TP_OK);
+    /* date, usagecount, language code, srclang meeting no TUV, x as ph and as bpt */
+    CHECK(count == 5);
+    const char *dtd = tp_tmx_dtd();
+    CHECK(dtd && strstr(dtd, "<!ELEMENT tu ((note|prop)*, tuv+)>") != NULL);
+}
+
+static void test_bad_input(void)
+{
+    tp_store *s = fresh();
+    tp_error err;
+    tp_tmx_stats st;
+    const char *ok = write_file("ok.tmx",
+        "<tmx version=\"1.4\"><header srclang=\"en\"/><body><tu><tuv xml:lang=\"en\"><seg>Kurils"
+        "</seg></tuv><tuv xml:lang=\"ru\"><seg>Курилы</seg></tuv></tu></body></tmx>\n");
+    CHECK(import(s, ok, 0, &st, &err) == TP_OK);
+    CHECK(st.units == 1);
+    /* Importing again doubles nothing. */
+    CHECK(import(s, ok, 0, &st, &err) == TP_OK);
+    CHECK(st.units == 0 && st.merged == 1 && units_in(s) == 1);
+
+    /* A truncated file: an error with its position, and nothing of it stays. */
+    const char *paths[2] = {
+        write_file("good.tmx", "<tmx version=\"1.4\"><header srclang=\"en\"/><body><tu><tuv "
+                               "xml:lang=\"en\"><seg>Shikotan</seg></tuv></tu></body></tmx>\n"),
+        write_file("cut.tmx", "<tmx version=\"1.4\"><header srclang=\"en\"/><body>\n<tu><tuv "
+                              "xml:lang=\"en\"><seg>Iturup</seg></tuv></tu>\n<tu><tuv xml:lang")};
+    CHECK(tp_tmx_import(s, paths, 2, 0, NULL, &st, &err) == TP_ERR_INPUT);
+    CHECK(err.line >= 3 && strstr(err.file, "cut.tmx"));
+    CHECK(units_in(s) == 1);
+
+    /* Shift_JIS bytes declared UTF-8. */
+    const char *sjis = write_file("sjis.tmx", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                                              "<tmx version=\"1.4\"><header srclang=\"ja\"/><body>"
+                                              "<tu><tuv xml:lang=\"ja\"><seg>\x91\xf0\x91\xa8"
+                                              "</seg></tuv></tu></body></tmx>\n");
+    CHECK(import(s, sjis, 0, &st, &err) == TP_ERR_INPUT);
+    CHECK(err.line == 2);
+
+    const char *html = write_file("x.tmx", "<html><body/></html>\n");
+    CHECK(import(s, html, 0, &st, &err) == TP_ERR_INPUT);
+    CHECK(strstr(err.message, "not a TMX file") != NULL);
+    CHECK(import(s, "/nonexistent/x.tmx", 0, &st, &err) == TP_ERR_IO);
+
+    /* An entity bomb: an error or a skipped unit, quickly, never the expansion. */
+    const char *bomb = write_file("bomb.tmx",
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE tmx [\n"
+        "<!ENTITY a \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\">\n"
+        "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n"
+        "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n"
+        "<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n"
+        "<!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">\n"
+        "<!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\">\n"
+        "<!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">\n"
+        "]>\n<tmx version=\"1.4\"><header srclang=\"en\"/><body><tu><tuv xml:lang=\"en\">"
+        "<seg>&g;</seg></tuv></tu></body></tmx>\n");
+    time_t start = time(NULL);
+    tp_status rc = import(s, bomb, 0, &st, &err);
+    CHECK(time(NULL) - start < 5);
+    CHECK(rc != TP_OK || st.units == 0);
+    CHECK(units_in(s) == 1);
+
+    /* An external entity naming a local file is never read. */
+    const char *xxe = write_file("xxe.tmx",
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE tmx [<!ENTITY x SYSTEM \"/etc/passwd\">]>\n"
+        "<tmx version=\"1.4\"><header srclang=\"en\"/><body><tu><tuv xml:lang=\"en\"><seg>A&x;"
+        "</seg></tuv></tu></body></tmx>\n");
+    rc = import(s, xxe, 0, &st, &err);
+    CHECK(rc != TP_OK || st.units == 0);
+    CHECK(units_in(s) == 1);
+
+    /* Inline markup nested without end: the unit is skipped, the rest imports. */
+    char *deep = malloc(64 * 1024);
+    strcpy(deep, "<tmx version=\"1.4\"><header srclang=\"en\"/><body><tu><tuv xml:lang=\"en\">"
+                 "<seg>");
+    for (int i = 0; i < 100; i++)
+        strcat(deep, "<hi>");
+    strcat(deep, "deep");
+    for (int i = 0; i < 100; i++)
+        strcat(deep, "</hi>");
+    strcat(deep, "</seg></tuv></tu><tu><tuv xml:lang=\"en\"><seg>Habomai</seg></tuv></tu>"
+                 "</body></tmx>\n");
+    const char *dp = write_file("deep.tmx", deep);
+    free(deep);
+    CHECK(import(s, dp, 0, &st, &err) == TP_OK);
+    CHECK(st.skipped == 1 && st.units == 1);
+    CHECK(import(s, dp, TP_TMX_STRICT, &st, &err) == TP_ERR_INPUT);
+
+    /* A segment past the limit (1 MB here; 100 MB ones end the same way, in the parser or
+     * here): skipped with a warning. */
+    FILE *f = fopen(tmp("big.tmx"), "w");
+    fputs("<tmx version=\"1.4\"><header srclang=\"en\"/><body><tu><tuv xml:lang=\"en\"><seg>", f);
+    for (int i = 0; i < 1024 * 1024 / 16; i++)
+        fputs("Kuril Islands. ", f);
+    fputs("</seg></tuv></tu></body></tmx>\n", f);
+    fclose(f);
+    CHECK(import(s, tmp("big.tmx"), 0, &st, &err) == TP_OK);
+    CHECK(st.skipped == 1);
+    CHECK(units_in(s) == 2);
+    tp_store_close(s);
+}
+
+/* Export, validate against the DTD, import the export, export again: identical. */
+static int files_equal(const char *a, const char *b)
+{
+    FILE *x = fopen(a, "rb"), *y = fopen(b, "rb");
+    int eq = x && y;
+    while (eq) {
+        int c = fgetc(x), d = fgetc(y);
+        if (c != d)
+            eq = 0;
+        if (c == EOF || d == EOF)
+            break;
+    }
+    if (x)
+        fclose(x);
+    if (y)
+        fclose(y);
+    return eq;
+}
+
+static void test_roundtrip(void)
+{
+    struct stat sb;
+    if (stat(TP_SHARED_DATA "/tmx-samples", &sb) != 0)
+        return;
+    const char *files[] = {SAMPLE("disfr/XuanZang.tmx"), SAMPLE("disfr/tmx_sample_document.tmx"),
+                           SAMPLE("disfr/my_memory.tmx"),
+                           SAMPLE("lisa-compliance-kit/ImportTest2A.tmx"),
+                           SAMPLE("lisa-compliance-kit/ImportTest2C.tmx"),
+                           SAMPLE("lisa-compliance-kit/ImportTest1L.tmx"),
+                           SAMPLE("okapi/html_test.tmx"), SAMPLE("omegat/test-level2.tmx"),
+                           SAMPLE("generated-omegat36/p_ja-level1.tmx"),
+                           TP_SOURCE_DIR "/tmx/kuril-news.tmx"};
+    tp_store *a = fresh();
+    tp_tmx_stats st;
+    tp_error err;
+    CHECK(tp_tmx_import(a, files, sizeof files / sizeof files[0], 0, NULL, &st, &err) == TP_OK);
+    tp_tmx_export_opts o = {NULL, 0, NULL, "test", "20240101T000000Z"};
+    long n1 = 0, n2 = 0;
+    CHECK(tp_tmx_export(a, tmp("a.tmx"), &o, &n1, &err) == TP_OK);
+    CHECK(n1 == units_in(a));
+    long problems = -1;
+    CHECK(tp_tmx_validate(tmp("a.tmx"), NULL, NULL, &problems, &err) == TP_OK);
+    CHECK(problems == 0);
+    tp_store *b = fresh();
+    const char *again = tmp("a.tmx");
+    CHECK(tp_tmx_import(b, &again, 1, 0, NULL, &st, &err) == TP_OK);
+    CHECK(st.units == n1 && st.skipped == 0);
+    CHECK(tp_tmx_export(b, tmp("b.tmx"), &o, &n2, &err) == TP_OK);
+    CHECK(n1 == n2);
+    CHECK(files_equal(tmp("a.tmx"), tmp("b.tmx")));
+    /* Pair-wise: only units with both languages, only those TUVs. */
+    const char *langs[] = {"en", "ja"};
+    tp_tmx_export_opts p = {langs, 2, "en", "test", "20240101T000000Z"};
+    long n3 = 0;
+    CHECK(tp_tmx_export(a, tmp("enja.tmx"), &p, &n3, &err) == TP_OK);
+    CHECK(n3 >= 100 && n3 < n1);
+    tp_store *c = fresh();
+    const char *pw = tmp("enja.tmx");
+    CHECK(tp_tmx_import(c, &pw, 1, 0, NULL, &st, &err) == TP_OK);
+    CHECK(st.variants == 2 * st.units);
+    tp_store_close(a);
+    tp_store_close(b);
+    tp_store_close(c);
+}
+
+int main(void)
+{
+    if (!mkdtemp(tmpdir))
+        return 1;
+    tp_error err;
+    if (tp_norm_new(&norm, &err) != TP_OK)
+        return 1;
+    test_samples();
+    test_validate();
+    test_bad_input();
+    test_roundtrip();
+    tp_norm_free(norm);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cannot remove %s\n", tmpdir);
+    return TEST_DONE();
+}
