@@ -24,6 +24,7 @@ typedef struct cli {
     const char *out_lang;  /* language whose preferred term heads an entry; NULL: en */
     tp_scheme scheme;      /* romanisation shown with entries and used by translit; or NONE */
     int json;              /* JSON rather than text */
+    tp_checker *checker;   /* built by the first check, kept while the store is unchanged */
 } cli;
 
 typedef struct cli_command {
@@ -41,6 +42,8 @@ int cli_norm(cli *c);
 /* Opens the store (creating and seeding the default store on first use). Returns an exit code. */
 int cli_open_store(cli *c);
 void cli_close(cli *c);
+/* Drops the kept checker: after a change to the store it would check against stale terms. */
+void cli_forget_checker(cli *c);
 
 /* Reports err on stderr as "toponym: FILE:LINE:COL: message" and returns the exit code for st. */
 int cli_fail(tp_status st, const tp_error *err);

@@ -249,17 +249,50 @@ static int check_file(cli *c, run *r, tp_checker *ck, const char *path, const ch
     return EXIT_OK;
 }
 
+/* Checks the words given on the command line as one line of plain text (`check --text`, and
+ * `check` followed by text in the interactive session). */
+static void check_words(run *r, tp_checker *ck, int argc, char **argv, const char *lang)
+{
+    size_t len = 0;
+    for (int k = 0; k < argc; k++)
+        len += strlen(argv[k]) + 1;
+    char *line = malloc(len + 1), *o = line;
+    if (!line) {
+        fputs("toponym: out of memory\n", stderr);
+        r->system = 1;
+        return;
+    }
+    for (int k = 0; k < argc; k++)
+        o += sprintf(o, "%s%s", k ? " " : "", argv[k]);
+    tp_findings *fs = NULL;
+    tp_error err;
+    tp_status st = tp_check_text(ck, "<text>", TP_CHECK_TEXT, lang, line, strlen(line), &fs, &err);
+    free(line);
+    if (st) {
+        if (cli_fail(st, &err) == EXIT_INPUT)
+            r->bad_input = 1;
+        else
+            r->system = 1;
+        return;
+    }
+    r->files++;
+    print_findings(r, "<text>", fs);
+    tp_findings_free(fs);
+}
+
 int cmd_check(cli *c, int argc, char **argv)
 {
     const char *lang = NULL, *rules = NULL;
     run r = {OUT_GNU, TP_SEVERITY_ERROR, 0, 0, {0}, 0, 0, 0, 0, 1};
     tp_check_format format = TP_CHECK_AUTO;
-    int summary = isatty(STDERR_FILENO), i = 0;
+    int summary = isatty(STDERR_FILENO), i = 0, text = 0;
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--")) {
             i++;
             break;
+        } else if (!strcmp(a, "--text")) {
+            text = 1;
         } else if (!strcmp(a, "--summary")) {
             summary = 1;
         } else if (!strcmp(a, "--no-summary")) {
@@ -300,22 +333,33 @@ int cmd_check(cli *c, int argc, char **argv)
         }
     }
     if (i == argc)
-        return cli_usage_error("check", "a file (or - for standard input) is needed");
+        return cli_usage_error("check", text ? "a text to check is needed"
+                                             : "a file (or - for standard input) is needed");
     int rc = cli_open_store(c);
     if (rc)
         return rc;
-    tp_checker *ck = NULL;
+    /* The checker is built once per session (the REPL keeps it until the store changes);
+     * a rules file makes a checker of its own. */
+    tp_checker *ck = rules ? NULL : c->checker;
     tp_error err;
-    tp_status st = tp_checker_new(c->store, c->norm, &ck, &err);
-    if (!st && rules)
-        st = tp_checker_load_rules(ck, rules, &err);
-    if (st) {
-        tp_checker_free(ck);
-        return cli_fail(st, &err);
+    tp_status st = TP_OK;
+    if (!ck) {
+        st = tp_checker_new(c->store, c->norm, &ck, &err);
+        if (!st && rules)
+            st = tp_checker_load_rules(ck, rules, &err);
+        if (st) {
+            tp_checker_free(ck);
+            return cli_fail(st, &err);
+        }
+        if (!rules)
+            c->checker = ck;
     }
     begin_output(&r);
-    for (; i < argc; i++)
-        check_file(c, &r, ck, argv[i], lang, format);
+    if (text)
+        check_words(&r, ck, argc - i, argv + i, lang);
+    else
+        for (; i < argc; i++)
+            check_file(c, &r, ck, argv[i], lang, format);
     end_output(&r);
     fflush(stdout);
     if (summary)
@@ -327,7 +371,8 @@ int cmd_check(cli *c, int argc, char **argv)
                 r.by_severity[TP_SEVERITY_WARNING],
                 r.by_severity[TP_SEVERITY_WARNING] == 1 ? "" : "s",
                 r.by_severity[TP_SEVERITY_INFO]);
-    tp_checker_free(ck);
+    if (ck != c->checker)
+        tp_checker_free(ck);
     if (r.system)
         return EXIT_USAGE;
     if (r.bad_input)

@@ -188,8 +188,15 @@ int cli_open_store(cli *c)
     return rc;
 }
 
+void cli_forget_checker(cli *c)
+{
+    tp_checker_free(c->checker);
+    c->checker = NULL;
+}
+
 void cli_close(cli *c)
 {
+    cli_forget_checker(c);
     tp_store_close(c->store);
     tp_norm_free(c->norm);
     c->store = NULL;

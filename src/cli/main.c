@@ -11,7 +11,7 @@ const cli_command cli_commands[] = {
      "add a concept; each TERM is LANG:TEXT[;status=S;reading=R;usage=U;note=N;source=S]"},
     {"check", cmd_check,
      "[--lang L] [--format gnu|json|sarif|checkstyle|github] [--fail-on S] [--rules FILE] "
-     "[--input text|markdown|html|xml] [--summary] FILE...|-",
+     "[--input text|markdown|html|xml] [--summary] FILE...|-|--text TEXT...",
      "check drafts for deprecated, inconsistent, misspelt and mixed-scheme place names"},
     {"edit", cmd_edit, "CONCEPT [--id ID] [--subject S] [--note N] [--source S] "
      "[--term LANG:TEXT[;field=value...]]... [--rm-term LANG:TEXT]...",

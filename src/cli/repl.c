@@ -100,10 +100,8 @@ static const cli_command *find_command(const char *name, int *is_session)
             *is_session = 1;
             return &session_commands[i];
         }
-    if (!strcmp(name, "exit")) {
-        *is_session = 1;
-        return &session_commands[3];
-    }
+    if (!strcmp(name, "exit"))
+        return find_command("quit", is_session);
     for (size_t i = 0; i < cli_command_count; i++)
         if (!strcmp(cli_commands[i].name, name) && cli_commands[i].run &&
             strcmp(name, "repl") != 0) {
@@ -133,6 +131,8 @@ static int repl_help(cli *c, int argc, char **argv)
             cli_pad(stdout, cli_commands[i].name, 10);
             puts(cli_commands[i].help);
         }
+    puts("  concordance TEXT and match SEGMENT are short for tm concordance and tm match;\n"
+         "  check followed by words that name no file checks those words.");
     puts("Session settings and control:");
     for (size_t i = 0; i < SESSION_COMMAND_COUNT; i++) {
         fputs("  ", stdout);
@@ -243,6 +243,42 @@ static int run_job(session *s, void *p)
     return r < 0 ? -r : r ? EXIT_OK : EXIT_NOTHING;
 }
 
+/* The session's shorthands, rewritten into commands of the table: `concordance TEXT` is
+ * `tm concordance TEXT`, and `check` followed by words that name no file checks those words.
+ * argv has one free slot before it. Returns the new argc. */
+static int rewrite(char ***argvp, int argc)
+{
+    char **argv = *argvp;
+    if (!strcmp(argv[0], "concordance") || !strcmp(argv[0], "match")) {
+        argv[-1] = (char *)"tm";
+        *argvp = argv - 1;
+        return argc + 1;
+    }
+    if (!strcmp(argv[0], "check") && argc > 1) {
+        int k = 1;
+        while (k < argc && argv[k][0] == '-' && argv[k][1])
+            k += strcmp(argv[k], "--summary") && strcmp(argv[k], "--text") ? 2 : 1;
+        struct stat sb;
+        if (k < argc && argc < MAX_ARGS && strcmp(argv[k], "-") && stat(argv[k], &sb) != 0) {
+            memmove(argv + k + 1, argv + k, (size_t)(argc - k) * sizeof *argv);
+            argv[k] = (char *)"--text";
+            return argc + 1;
+        }
+    }
+    return argc;
+}
+
+/* Nonzero for a command that may change the store (the kept checker is then dropped). */
+static int changes_store(int argc, char **argv)
+{
+    static const char *const readers[] = {"check", "export", "help", "key", "lookup", "show",
+                                          "stats", "translit"};
+    for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++)
+        if (!strcmp(argv[0], readers[i]))
+            return 0;
+    return !(!strcmp(argv[0], "tm") && argc > 1 && strcmp(argv[1], "import") != 0);
+}
+
 static void run_line(session *s, char *line)
 {
     while (*line == ' ' || *line == '\t')
@@ -252,10 +288,12 @@ static void run_line(session *s, char *line)
         line[--n] = '\0';
     if (!*line || *line == '#')
         return;
-    char *copy = strdup(line), *argv[MAX_ARGS];
+    char *copy = strdup(line), *words[MAX_ARGS + 2], **argv = words + 1;
     if (!copy)
         return;
     int argc = split_words(copy, argv, MAX_ARGS), rc = EXIT_OK, session_cmd = 0;
+    if (argc > 0)
+        argc = rewrite(&argv, argc);
     const cli_command *cmd = argc > 0 ? find_command(argv[0], &session_cmd) : NULL;
     if (argc < 0) {
         fprintf(stderr, "toponym: unterminated quote\n");
@@ -270,6 +308,8 @@ static void run_line(session *s, char *line)
         rc = paged(s, run_job, &j);
     }
     fflush(stdout);
+    if (cmd && !session_cmd && changes_store(argc, argv))
+        cli_forget_checker(s->c);
     if (rc != EXIT_OK && s->status == EXIT_OK)
         s->status = rc;
     free(copy);
