@@ -67,6 +67,7 @@ int cmd_add(cli *c, int argc, char **argv);
 int cmd_edit(cli *c, int argc, char **argv);
 int cmd_export(cli *c, int argc, char **argv);
 int cmd_import(cli *c, int argc, char **argv);
+int cmd_complete(cli *c, int argc, char **argv);
 int cmd_key(cli *c, int argc, char **argv);
 int cmd_lookup(cli *c, int argc, char **argv);
 int cmd_repl(cli *c, int argc, char **argv);

@@ -13,6 +13,8 @@ const cli_command cli_commands[] = {
      "[--lang L] [--format gnu|json|sarif|checkstyle|github] [--fail-on S] [--rules FILE] "
      "[--input text|markdown|html|xml] [--summary] FILE...|-|--text TEXT...",
      "check drafts for deprecated, inconsistent, misspelt and mixed-scheme place names"},
+    {"complete", cmd_complete, "PREFIX",
+     "print the place names that complete PREFIX, one a line (for shell completion)"},
     {"edit", cmd_edit, "CONCEPT [--id ID] [--subject S] [--note N] [--source S] "
      "[--term LANG:TEXT[;field=value...]]... [--rm-term LANG:TEXT]...",
      "change a concept's fields, or add, change or remove its terms"},

@@ -7,7 +7,7 @@ prefix="$SCRATCH/prefix"
 if ! cmake --install "$TP_BUILD_DIR" --prefix "$prefix" >"$SCRATCH/out" 2>"$SCRATCH/err"; then
   RC=1; fail "cmake --install failed"
 fi
-for f in bin/toponym include/toponym/toponym.h include/toponym/store.h share/man/man1/toponym.1 \
+for f in bin/toponym share/bash-completion/completions/toponym include/toponym/toponym.h include/toponym/store.h share/man/man1/toponym.1 \
          share/toponym/glossaries/kurils.tbx; do
   CHECKS=$((CHECKS + 1))
   [ -f "$prefix/$f" ] || fail "not installed: $f"
