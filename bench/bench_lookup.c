@@ -654,13 +654,73 @@ done:
     return bad ? 1 : 0;
 }
 
+/* bench_lookup complete DB PREFIX... [--runs R]: what the session's Tab key costs, per prefix:
+ * tp_complete() median and p95 in microseconds, and how many names it offered. */
+static int cmd_complete(int argc, char **argv)
+{
+    size_t runs = DEFAULT_RUNS;
+    int first = 2, last = argc;
+    if (argc >= 4 && strcmp(argv[argc - 2], "--runs") == 0) {
+        long r = strtol(argv[argc - 1], NULL, 10);
+        if (r < 1 || r > 1000000)
+            return fprintf(stderr, "bench_lookup: --runs takes 1 to 1000000\n"), 2;
+        runs = (size_t)r;
+        last = argc - 2;
+    }
+    if (last <= first)
+        return fprintf(stderr, "usage: bench_lookup complete DB PREFIX... [--runs R]\n"), 2;
+    tp_error err;
+    tp_norm *norm = NULL;
+    tp_store *store = NULL;
+    tp_status st = tp_norm_new(&norm, &err);
+    if (st)
+        return fail("normaliser", st, &err);
+    if ((st = tp_store_open(argv[1], TP_STORE_READONLY, norm, &store, &err))) {
+        tp_norm_free(norm);
+        return fail(argv[1], st, &err);
+    }
+    double *t = malloc(runs * sizeof *t);
+    int bad = !t;
+    printf("%-28s %7s %9s %9s\n", "prefix", "names", "median_us", "p95_us");
+    for (int i = first; !bad && i < last; i++) {
+        size_t names = 0;
+        for (size_t r = 0; r < runs + WARMUP_ROUNDS; r++) {
+            tp_completions *c = NULL;
+            double t0 = now_us();
+            st = tp_complete(store, norm, argv[i], strlen(argv[i]), 0, &c, &err);
+            double dt = now_us() - t0;
+            if (st) {
+                bad = 1;
+                fail(argv[i], st, &err);
+                break;
+            }
+            names = c->count;
+            tp_completions_free(c);
+            if (r >= WARMUP_ROUNDS)
+                t[r - WARMUP_ROUNDS] = dt;
+        }
+        if (bad)
+            break;
+        qsort(t, runs, sizeof *t, cmp_double);
+        print_padded(argv[i], 28);
+        printf(" %7zu %9.1f %9.1f\n", names, percentile(t, runs, 0.5), percentile(t, runs, 0.95));
+    }
+    free(t);
+    tp_store_close(store);
+    tp_norm_free(norm);
+    return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "complete") == 0)
+        return cmd_complete(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "generate") == 0)
         return cmd_generate(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "time") == 0)
         return cmd_time(argc - 1, argv + 1);
     fprintf(stderr, "usage: bench_lookup generate DB N [--queries FILE]\n"
-                    "       bench_lookup time DB KIND=TEXT[=EXT_ID]... [--runs R]\n");
+                    "       bench_lookup time DB KIND=TEXT[=EXT_ID]... [--runs R]\n"
+                    "       bench_lookup complete DB PREFIX... [--runs R]\n");
     return 2;
 }

@@ -15,7 +15,7 @@ trap 'for n in $(seq 0 $N); do tmux -L "tp_test_$$_$n" kill-server 2>/dev/null; 
 start() { # start [ENV=VALUE...]: a new session running toponym
   N=$((N + 1))
   SOCK="tp_test_$$_$N"
-  tm new-session -d -s t -x 120 -y 50 \
+  tm new-session -d -s t -x 120 -y "${ROWS:-50}" \
     env HOME="$HOME" XDG_DATA_HOME="$XDG_DATA_HOME" XDG_STATE_HOME="$XDG_STATE_HOME" \
     TERM=xterm-256color PAGER=cat "$@" "$TOPONYM"
   wait_for "toponym>"
@@ -30,7 +30,7 @@ leave() { # Ctrl-D, then wait for the session (and the tmux server) to end
   return 1
 }
 
-screen() { tm capture-pane -t t -p "$@" 2>/dev/null; }
+screen() { tm capture-pane -t t -p -S -500 "$@" 2>/dev/null; }
 
 wait_for() { # wait_for TEXT: up to 10 s for TEXT on the screen
   for _ in $(seq 100); do
@@ -91,6 +91,16 @@ tm send-keys -t t 'Kunasiri' Enter
 check_screen "[kunashir]" "lookup with NO_COLOR"
 CHECKS=$((CHECKS + 1))
 screen -e | grep -qF $'\033[32m' && { screen -e >"$SCRATCH/out"; fail "colour despite NO_COLOR"; }
+leave
+
+# Output longer than the screen goes through $PAGER; short output does not.
+ROWS=20 start "PAGER=echo THROUGH-THE-PAGER; cat"
+tm send-keys -t t 'translit --scheme iso9 Итуруп' Enter
+wait_for "Iturup"
+tm send-keys -t t 'Kunasiri' Enter
+check_screen "THROUGH-THE-PAGER" "a long entry through the pager"
+CHECKS=$((CHECKS + 1))
+[ "$(screen | grep -c THROUGH-THE-PAGER)" = 1 ] || { screen >"$SCRATCH/out"; fail "short output went through the pager"; }
 leave
 
 done_testing
