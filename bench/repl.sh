@@ -64,7 +64,7 @@ echo "cores: $(nproc); $(lscpu | sed -n 's/^Model name: *//p')"
 
 SHIPPED=$TMP/shipped.db
 "$TOPONYM" --db "$SHIPPED" stats >/dev/null
-sqlite3 -readonly "$SHIPPED" "SELECT text FROM term ORDER BY id" | head -200 >"$TMP/shipped.q"
+sqlite3 -readonly "$SHIPPED" "SELECT text FROM term ORDER BY id LIMIT 200" >"$TMP/shipped.q"
 measure "shipped glossary" "$SHIPPED" "$TMP/shipped.q" Etor Итур えと Yuzhno K
 
 GEN=${1:-}
