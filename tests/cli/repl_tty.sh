@@ -81,6 +81,11 @@ leave || fail "Ctrl-D did not end the session"
 CHECKS=$((CHECKS + 1))
 [ -s "$XDG_STATE_HOME/toponym/history" ] || fail "no history file under XDG_STATE_HOME"
 start
+tm send-keys -t t C-r 'Kuna'
+check_screen "(reverse-i-search)\`Kuna': Kunasiri" "reverse search of the history"
+tm send-keys -t t C-g C-u
+leave
+start
 tm send-keys -t t Up
 check_screen "toponym> Kunasiri" "history recalled in a second session"
 leave
