@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define PREFIX_LIMIT 32     /* keys read per prefix probe */
-#define CANDIDATE_MAX 4096  /* bounds the work of one lookup */
+#define CANDIDATE_MAX 1024  /* bounds the work of one lookup */
 
 typedef struct candidate {
     int64_t term_id;
@@ -227,6 +227,14 @@ static tp_status collect(tp_store *store, search *s, const char *nfc, tp_matches
 
 /* Keeps, per concept, only the best candidate, and at most limit concepts by score, so that no
  * more concepts are loaded than will be shown. */
+static int by_score(const void *a, const void *b)
+{
+    const candidate *x = a, *y = b;
+    if (x->score != y->score)
+        return y->score - x->score;
+    return x->concept_id < y->concept_id ? -1 : x->concept_id > y->concept_id;
+}
+
 static void keep_best(search *s, size_t limit)
 {
     if (s->count > 1) /* qsort takes no NULL array, even empty (UBSan) */
@@ -239,23 +247,14 @@ static void keep_best(search *s, size_t limit)
     s->count = o;
     if (s->count <= limit)
         return;
-    /* Partial selection by score: simple, the candidate list is small. */
-    for (size_t i = 0; i < s->count; i++)
-        for (size_t j = i + 1; j < s->count; j++)
-            if (s->items[j].score > s->items[i].score) {
-                candidate t = s->items[i];
-                s->items[i] = s->items[j];
-                s->items[j] = t;
-            }
-    /* Concepts with several fold hits may appear twice; keep the limit on distinct concepts. */
+    qsort(s->items, s->count, sizeof *s->items, by_score);
+    /* Concepts with several fold hits appear more than once; the limit counts concepts. */
     size_t distinct = 0, k = 0;
     for (; k < s->count && distinct < limit; k++) {
         int seen = 0;
-        for (size_t q = 0; q < k; q++)
-            if (s->items[q].concept_id == s->items[k].concept_id)
-                seen = 1;
-        if (!seen)
-            distinct++;
+        for (size_t q = 0; q < k && !seen; q++)
+            seen = s->items[q].concept_id == s->items[k].concept_id;
+        distinct += !seen;
     }
     s->count = k;
 }
