@@ -3,17 +3,20 @@
 # (build_tmdb, tmdb) and xmllint --stream (which only parses), on EN/JA/RU memories made from the
 # Japanese and Russian translations in this machine's .mo files. Not a test: run it by hand.
 #
-#   bench/tm.sh [SIZES...]      (default: 10000 100000; the build must exist in build/)
+#   bench/tm.sh [SIZES...]      (default: 10000 100000; the build must exist in build/, with
+#                                bench_tm: cmake --build build --target bench_tm)
 #
 # Needs translate-toolkit, libxml2-utils and GNU time. Writes bench/out/tm-*.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TOPONYM=${TOPONYM:-build/src/toponym}
+BENCH_TM=${BENCH_TM:-build/bench/bench_tm}
 OUT=bench/out
 PY=/usr/bin/python3
 mkdir -p "$OUT"
 SIZES=${*:-"10000 100000"}
 [ -x "$TOPONYM" ] || { echo "build toponym first (make)"; exit 2; }
+[ -x "$BENCH_TM" ] || { echo "build bench_tm first (cmake --build build --target bench_tm)"; exit 2; }
 for tool in build_tmdb xmllint /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install translate-toolkit libxml2-utils time)"; exit 2; }
 done
@@ -73,15 +76,16 @@ PYEOF
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-# Runs a command under GNU time: prints "seconds peak_MB".
+# Runs a command under GNU time: prints "seconds cpu_seconds peak_MB" (wall time, user + system:
+# on a shared machine the CPU time is the steadier figure).
 measure() {
-  /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" >/dev/null 2>"$OUT/stderr.txt" ||
+  /usr/bin/time -f "%e %U %S %M" -o "$OUT/time.txt" "$@" >/dev/null 2>"$OUT/stderr.txt" ||
     { cat "$OUT/stderr.txt" >&2; return 1; }
-  awk '{printf "%s %.0f\n", $1, $2/1024}' "$OUT/time.txt"
+  awk '{printf "%s %.2f %.0f\n", $1, $2 + $3, $4/1024}' "$OUT/time.txt"
 }
 
-printf '| units | MB | toponym import s (peak MB) | build_tmdb s (peak MB) | xmllint --stream s (peak MB) | toponym match median ms (found) | tmdb median ms (found) |\n'
-printf '|---|---|---|---|---|---|---|\n'
+printf '| units | MB | toponym import s, cpu s (peak MB) | build_tmdb s, cpu s (peak MB) | xmllint --stream s, cpu s (peak MB) | library match median ms (found) | toponym match process median ms (found) | tmdb median ms (found) |\n'
+printf '|---|---|---|---|---|---|---|---|\n'
 for n in $SIZES; do
   TMX="$OUT/tm-$n.tmx" Q="$OUT/tm-$n.queries"
   [ -f "$TMX" ] || gen "$n" "$TMX" "$Q" >&2
@@ -101,6 +105,7 @@ for n in $SIZES; do
     $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); m=d["matches"]; sys.exit(0 if m and m[0]["source"]["text"]==sys.argv[2] else 1)' "$OUT/m.json" "$orig" && found=$((found + 1))
   done <"$Q"
   tmed=$(median <"$OUT/tm-$n.ms" | awk '{printf "%.1f", $1/1000}')
+  lib=$("$BENCH_TM" "$OUT/tm-$n.db" "$Q" en ja | awk '{printf "%s (%s)", $5, $14}')
   # tmdb inside one Python process: its own timing per query.
   tkm=$($PY - "$OUT/tm-$n.tmdb" "$Q" <<'PYEOF'
 import sys, time, statistics
@@ -116,6 +121,6 @@ for line in open(sys.argv[2], encoding='utf-8'):
 print(f'{statistics.median(times):.1f} ({found/len(times):.2f})')
 PYEOF
 )
-  printf '| %s | %s | %s (%s) | %s (%s) | %s (%s) | %s (%.2f) | %s |\n' "$n" "$mb" $imp $tk $xl "$tmed" \
-    "$(echo "$found / 200" | bc -l)" "$tkm"
+  printf '| %s | %s | %s, %s (%s) | %s, %s (%s) | %s, %s (%s) | %s | %s (%.2f) | %s |\n' "$n" "$mb" $imp $tk \
+    $xl "$lib" "$tmed" "$(echo "$found / 200" | bc -l)" "$tkm"
 done

@@ -135,6 +135,11 @@ tp_status tp_store_tm_probe_fold(tp_store *store, const char *lang, const char *
 tp_status tp_store_tm_variant_fold(tp_store *store, int64_t variant_id, char **fold,
                                    tp_error *err);
 
+/* The plain text of a variant, whether it has inline codes, and its unit, without reading the
+ * whole unit (for scoring candidates). *text is freed by the caller. TP_ERR_NOTFOUND when none. */
+tp_status tp_store_tm_variant_text(tp_store *store, int64_t variant_id, int64_t *unit_id,
+                                   char **text, int *has_codes, tp_error *err);
+
 /* ---- Matching ---- */
 
 typedef enum tp_tm_match_kind {

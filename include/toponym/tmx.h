@@ -81,6 +81,14 @@ typedef struct tp_tmx_export_opts {
 tp_status tp_tmx_export(tp_store *store, const char *path, const tp_tmx_export_opts *opts,
                         long *units, tp_error *err);
 
+/* Writes the glossary as TMX 1.4b, as many CAT tools take term pairs: a unit per concept (tuid
+ * its id, an x-subject prop), with its preferred term in each language (the first admitted one
+ * when none is preferred; none when the language has only deprecated, superseded or forbidden
+ * terms). opts as for tp_tmx_export, the languages matched exactly ("ja" is not "ja-Latn").
+ * The store is not changed. *units (may be NULL) receives the number of units written. */
+tp_status tp_tmx_export_glossary(tp_store *store, const char *path,
+                                 const tp_tmx_export_opts *opts, long *units, tp_error *err);
+
 #ifdef __cplusplus
 }
 #endif

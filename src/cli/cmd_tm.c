@@ -111,8 +111,11 @@ static int tm_export(cli *c, int argc, char **argv)
     const char *langs[16];
     tp_tmx_export_opts o = {NULL, 0, NULL, TP_VERSION, NULL};
     const char *out = "-";
+    int glossary = 0;
     for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--langs") && i + 1 < argc) {
+        if (!strcmp(argv[i], "--glossary")) {
+            glossary = 1;
+        } else if (!strcmp(argv[i], "--langs") && i + 1 < argc) {
             o.lang_count = split_list(argv[++i], langs, 16);
             o.langs = o.lang_count ? langs : NULL;
         } else if (!strcmp(argv[i], "--source") && i + 1 < argc) {
@@ -128,7 +131,8 @@ static int tm_export(cli *c, int argc, char **argv)
         return rc;
     long units = 0;
     tp_error err;
-    tp_status st = tp_tmx_export(c->store, out, &o, &units, &err);
+    tp_status st = glossary ? tp_tmx_export_glossary(c->store, out, &o, &units, &err)
+                            : tp_tmx_export(c->store, out, &o, &units, &err);
     if (st)
         return cli_fail(st, &err);
     if (strcmp(out, "-") != 0)

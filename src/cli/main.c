@@ -32,7 +32,8 @@ const cli_command cli_commands[] = {
     {"show", cmd_show, "[--json] CONCEPT", "show one concept (by id, or #number) with every term"},
     {"stats", cmd_stats, "[--json]", "count concepts and terms by language and status"},
     {"tm", cmd_tm,
-     "import [--strict] FILE... | validate FILE... | export [--langs L,L] [--source L] [-o FILE] "
+     "import [--strict] FILE... | validate FILE... | export [--glossary] [--langs L,L] [--source L] "
+     "[-o FILE] "
      "| match [--from L] [--to L] [--min N] [--limit N] [--json] SEGMENT | concordance "
      "[--lang L] [--limit N] TEXT",
      "translation memory: import, validate and export TMX; match and concordance"},

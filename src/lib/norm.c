@@ -208,17 +208,65 @@ static tp_status fold_marks(const ustr *in, ustr *out)
     return TP_OK;
 }
 
+/* The fold of ASCII text without ICU, the same as the ICU path gives: NFKC and NFD leave ASCII
+ * alone, case folding lowers A-Z, and fold_marks' apostrophes and separators are ASCII here. */
+static tp_status fold_ascii(const char *text, size_t len, tp_buf *out)
+{
+    tp_buf_reset(out);
+    tp_status st = tp_buf_append(out, "", 0);
+    int pending_space = 0;
+    for (size_t i = 0; !st && i < len; i++) {
+        char c = text[i];
+        if (c == '-' || c == '_' || c == '/' || c == ' ' || (c >= '\t' && c <= '\r')) {
+            pending_space = out->len > 0;
+            continue;
+        }
+        if (pending_space) {
+            st = tp_buf_putc(out, ' ');
+            pending_space = 0;
+        }
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c + 32);
+        else if (c == '`' || c == '"')
+            c = '\'';
+        if (!st)
+            st = tp_buf_putc(out, c);
+    }
+    return st;
+}
+
+/* Whether folding NFKC text must go through NFD and back: only for what fold_marks changes in
+ * decomposed form (marks on Latin letters, the diaeresis of ё) or what it could leave
+ * uncomposed (kana voicing marks after hiragana turned katakana). Cyrillic, kana and kanji
+ * otherwise fold the same in composed form. */
+static int needs_nfd(const ustr *u)
+{
+    for (int32_t i = 0; i < u->len; i++) {
+        UChar c = u->s[i];
+        if ((c >= 0xC0 && c <= 0x24F) || (c >= 0x300 && c <= 0x36F) || c == 0x401 || c == 0x451 ||
+            (c >= 0x1E00 && c <= 0x1EFF) || c == 0x3099 || c == 0x309A)
+            return 1;
+    }
+    return 0;
+}
+
 tp_status tp_norm_fold_buf(tp_norm *n, const char *text, size_t len, tp_buf *out)
 {
+    size_t i = 0;
+    while (i < len && !(text[i] & 0x80))
+        i++;
+    if (i == len)
+        return fold_ascii(text, len, out);
     ustr u = {0}, f = {0};
     tp_status st = to_utf16(text, len, &u);
     if (!st)
         st = normalize(n->nfkc_cf, &u);
-    if (!st)
+    int nfd = !st && needs_nfd(&u);
+    if (nfd)
         st = normalize(n->nfd, &u);
     if (!st)
         st = fold_marks(&u, &f);
-    if (!st)
+    if (!st && nfd)
         st = normalize(n->nfc, &f);
     if (!st)
         st = to_utf8(&f, out);

@@ -40,6 +40,12 @@ tp_status tp_store_step_done(tp_store *s, sqlite3_stmt *st, tp_error *err, const
 const char *tp_store_col_text(sqlite3_stmt *st, int i);
 /* Finalizes the translation memory's statements (store_tm.c); called by tp_store_close. */
 void tp_store_tm_close(tp_store *s);
+/* Writes the n-gram postings that units added in the open transaction left in memory; called by
+ * tp_store_commit before COMMIT. Discard drops them (rollback). */
+tp_status tp_store_tm_flush(tp_store *s, tp_error *err);
+void tp_store_tm_discard(tp_store *s);
+/* Builds the n-gram index again from every variant's folded text (migration to format 4). */
+tp_status tp_store_tm_reindex(tp_store *s, tp_error *err);
 
 /* Writes the concept's row, terms (with keys) and links; c->id and term ids that are set are
  * kept (undo restores rows under their old ids), others are assigned. No history, no

@@ -16,8 +16,10 @@
 #include <string.h>
 #include <strings.h>
 
-#define POSTINGS_PER_GRAM 4096  /* a gram in more variants than this says little */
+#define POSTINGS_PER_GRAM 2048  /* a gram in more variants than this says little: it only
+                                   counts when the segment has no rarer one */
 #define CANDIDATES_SCORED 40    /* best candidates by shared grams that get a full score */
+#define CONCORDANCE_LIMIT 4096  /* postings read per gram to find a concordance's rarest */
 #define WORDS_MAX 256           /* words of a segment that scoring looks at */
 #define WORD_CPS_MAX 64
 #define CONCORDANCE_SCAN 200000 /* postings read for one concordance query */
@@ -68,7 +70,9 @@ typedef struct word {
     const char *text;   /* into the segment */
     size_t start, end, space_end;
     char *fold;
-    char *ja, *ru;      /* romanisation keys of a Latin word, else NULL */
+    char *ja, *ru;      /* romanisation keys of a Latin word, else NULL; made when first needed */
+    int keyed;          /* ja and ru have been made */
+    struct keycache *kc; /* the search's keys made so far, or NULL */
     uint32_t cps[WORD_CPS_MAX];
     size_t ncps;        /* WORD_CPS_MAX + 1 when longer */
 } word;
@@ -110,7 +114,8 @@ static char *key_of(tp_status (*fn)(const char *, size_t, tp_buf *), const char 
     return out;
 }
 
-static tp_status split(tp_words *ws, tp_norm *norm, const char *text, size_t len, wordlist *out)
+static tp_status split(tp_words *ws, tp_norm *norm, struct keycache *kc, const char *text, size_t len,
+                       wordlist *out)
 {
     tp_word *tw = NULL;
     size_t n = 0;
@@ -126,6 +131,7 @@ static tp_status split(tp_words *ws, tp_norm *norm, const char *text, size_t len
     for (size_t i = 0; !st && i < n; i++) {
         word *w = &out->w[out->n++];
         w->text = text;
+        w->kc = kc;
         w->start = tw[i].start;
         w->end = tw[i].end;
         w->space_end = tw[i].space_end;
@@ -142,21 +148,74 @@ static tp_status split(tp_words *ws, tp_norm *norm, const char *text, size_t len
             }
             w->cps[w->ncps++] = (uint32_t)c;
         }
-        if (ascii_letters(w->fold)) {
-            w->ja = key_of(tp_ja_key_from_latin, w->fold);
-            w->ru = key_of(tp_ru_key_from_latin, w->fold);
-        }
     }
     free(tw);
     return st;
 }
 
+/* The romanisation keys made during one search, by folded word: the candidates of a segment
+ * share most of their words. */
+#define KEYCACHE_SLOTS 1024
+typedef struct keycache {
+    struct {
+        char *fold, *ja, *ru;
+    } slot[KEYCACHE_SLOTS];
+    size_t n;
+} keycache;
+
+static void keycache_free(keycache *kc)
+{
+    for (size_t i = 0; kc && i < KEYCACHE_SLOTS; i++) {
+        free(kc->slot[i].fold);
+        free(kc->slot[i].ja);
+        free(kc->slot[i].ru);
+    }
+    free(kc);
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+/* The romanisation keys of a Latin word, made on first use: most word pairs compared are the
+ * same word or plainly different ones. A key that cannot be made (out of memory) is left NULL:
+ * the words then only compare by their letters. */
+static void make_keys(word *w)
+{
+    if (w->keyed)
+        return;
+    w->keyed = 1;
+    if (!ascii_letters(w->fold))
+        return;
+    keycache *kc = w->kc;
+    size_t h = 0;
+    if (kc) {
+        h = (size_t)tp_tm_hash(w->fold, strlen(w->fold), TP_TM_HASH_SEED) & (KEYCACHE_SLOTS - 1);
+        for (; kc->slot[h].fold; h = (h + 1) & (KEYCACHE_SLOTS - 1))
+            if (!strcmp(kc->slot[h].fold, w->fold)) {
+                w->ja = dup_or_null(kc->slot[h].ja);
+                w->ru = dup_or_null(kc->slot[h].ru);
+                return;
+            }
+    }
+    w->ja = key_of(tp_ja_key_from_latin, w->fold);
+    w->ru = key_of(tp_ru_key_from_latin, w->fold);
+    if (kc && kc->n < KEYCACHE_SLOTS / 2 && (kc->slot[h].fold = strdup(w->fold))) {
+        kc->slot[h].ja = dup_or_null(w->ja);
+        kc->slot[h].ru = dup_or_null(w->ru);
+        kc->n++;
+    }
+}
+
 /* What replacing word a by word b costs: 0 for the same word after folding or another
  * romanisation of one name, else their character distance over the longer length. */
-static double sub_cost(const word *a, const word *b)
+static double sub_cost(word *a, word *b)
 {
     if (!strcmp(a->fold, b->fold))
         return 0;
+    make_keys(a);
+    make_keys(b);
     if ((a->ja && b->ja && !strcmp(a->ja, b->ja)) || (a->ru && b->ru && !strcmp(a->ru, b->ru)))
         return 0;
     if (a->ncps > WORD_CPS_MAX || b->ncps > WORD_CPS_MAX)
@@ -199,7 +258,7 @@ static tp_status add_diff(tp_tm_match *m, tp_tm_diff_op op, const word *w)
 }
 
 /* The edit distance over words; with m, the word-level diff too. Returns the score 0-100. */
-static int score_words(const wordlist *a, const wordlist *b, tp_tm_match *m, tp_status *st)
+static int score_words(wordlist *a, wordlist *b, tp_tm_match *m, tp_status *st)
 {
     size_t n = a->n, k = b->n;
     size_t longer = n > k ? n : k;
@@ -272,12 +331,16 @@ typedef struct cands {
     cand *slots;        /* open addressing on variant id; variant 0 is empty */
     size_t cap, n;
     int exact;          /* what the current probe's hits count as */
+    unsigned weight;    /* what a hit of the current gram adds to shared */
     int failed;
 } cands;
 
-static int grow(cands *c)
+/* Grows the table to hold need candidates at half load at least. */
+static int grow_to(cands *c, size_t need)
 {
     size_t cap = c->cap ? c->cap * 2 : 1024;
+    while (cap < need * 2)
+        cap *= 2;
     cand *s = calloc(cap, sizeof *s);
     if (!s)
         return -1;
@@ -298,7 +361,7 @@ static int grow(cands *c)
 static int on_posting(void *ctx, int64_t variant, int64_t unit)
 {
     cands *c = ctx;
-    if ((c->n + 1) * 2 > c->cap && grow(c)) {
+    if ((c->n + 1) * 2 > c->cap && grow_to(c, c->n + 1)) {
         c->failed = 1;
         return 1;
     }
@@ -313,7 +376,35 @@ static int on_posting(void *ctx, int64_t variant, int64_t unit)
     if (c->exact)
         c->slots[h].exact = 1;
     else
-        c->slots[h].shared++;
+        c->slots[h].shared += c->weight;
+    return 0;
+}
+
+/* The postings of one gram, read before they count: how many there are sets their weight. */
+typedef struct postings {
+    int64_t *v, *u;
+    size_t n, cap;
+    int failed;
+} postings;
+
+static int on_gram_posting(void *ctx, int64_t variant, int64_t unit)
+{
+    postings *p = ctx;
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 256;
+        int64_t *v = realloc(p->v, cap * sizeof *v);
+        if (v)
+            p->v = v;
+        int64_t *u = v ? realloc(p->u, cap * sizeof *u) : NULL;
+        if (!u) {
+            p->failed = 1;
+            return 1;
+        }
+        p->u = u;
+        p->cap = cap;
+    }
+    p->v[p->n] = variant;
+    p->u[p->n++] = unit;
     return 0;
 }
 
@@ -353,6 +444,7 @@ typedef struct finder {
     tp_store *store;
     tp_norm *norm;
     tp_words *ws;
+    keycache *kc;
     const tp_tm_match_opts *o;
     const char *from, *to, *pivot;
     tp_error *err;
@@ -415,12 +507,117 @@ static tp_status find_pivot(finder *f, tp_tm_match *m)
     return st;
 }
 
-static int by_score(const void *x, const void *y)
+/* A candidate with its score, before its unit is read. */
+typedef struct scored {
+    int64_t variant, unit;
+    int score;
+    tp_tm_match_kind kind;
+} scored;
+
+static int by_scored(const void *x, const void *y)
 {
-    const tp_tm_match *a = x, *b = y;
+    const scored *a = x, *b = y;
     if (a->score != b->score)
         return b->score - a->score;
-    return a->unit->id < b->unit->id ? -1 : a->unit->id > b->unit->id;
+    return a->unit < b->unit ? -1 : a->unit > b->unit;
+}
+
+/* Adds the postings of the segment's grams to c: each gram weighs more the fewer variants hold
+ * it, and grams held by more than POSTINGS_PER_GRAM variants count only when all are such. */
+static tp_status gather(finder *f, const uint64_t *grams, size_t ngrams, cands *c)
+{
+    postings *p = calloc(ngrams ? ngrams : 1, sizeof *p);
+    if (!p)
+        return TP_ERR_NOMEM;
+    tp_status st = TP_OK;
+    size_t rare = 0;
+    for (size_t i = 0; !st && i < ngrams; i++) {
+        st = tp_store_tm_probe_gram(f->store, grams[i], POSTINGS_PER_GRAM, on_gram_posting, &p[i],
+                                    f->err);
+        if (!st && p[i].failed)
+            st = TP_ERR_NOMEM;
+        rare += p[i].n < POSTINGS_PER_GRAM;
+    }
+    size_t total = 0;
+    for (size_t i = 0; i < ngrams; i++)
+        if (!rare || p[i].n < POSTINGS_PER_GRAM)
+            total += p[i].n;
+    if (!st && (c->n + total) * 2 > c->cap && grow_to(c, c->n + total))
+        st = TP_ERR_NOMEM;
+    for (size_t i = 0; !st && i < ngrams; i++) {
+        if (!p[i].n || (rare && p[i].n >= POSTINGS_PER_GRAM))
+            continue;
+        unsigned w = 1;
+        for (size_t k = p[i].n; k < POSTINGS_PER_GRAM; k *= 2)
+            w++;
+        c->weight = w;
+        for (size_t k = 0; k < p[i].n && !c->failed; k++)
+            on_posting(c, p[i].v[k], p[i].u[k]);
+        if (c->failed)
+            st = TP_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < ngrams; i++) {
+        free(p[i].v);
+        free(p[i].u);
+    }
+    free(p);
+    return st;
+}
+
+/* Scores the candidates from their variant's text alone; *out (best first) is freed by the
+ * caller. */
+static tp_status score_candidates(finder *f, const cand *cs, size_t n, wordlist *qw,
+                                  const char *segment, size_t len, scored **out, size_t *count)
+{
+    scored *sc = calloc(n ? n : 1, sizeof *sc);
+    if (!sc)
+        return TP_ERR_NOMEM;
+    size_t k = 0;
+    tp_status st = TP_OK;
+    int min = f->o && f->o->min_score ? f->o->min_score : 50;
+    for (size_t i = 0; !st && i < n; i++) {
+        /* Variants of one unit: the unit is scored once, on its best variant. */
+        int seen = 0;
+        for (size_t j = 0; j < k && !seen; j++)
+            seen = sc[j].unit == cs[i].unit;
+        if (seen)
+            continue;
+        int64_t unit = 0;
+        char *text = NULL;
+        int codes = 0;
+        if ((st = tp_store_tm_variant_text(f->store, cs[i].variant, &unit, &text, &codes, f->err)))
+            break;
+        scored x = {cs[i].variant, cs[i].unit, 0, TP_TM_EXACT};
+        if (cs[i].exact) {
+            x.score = strlen(text) == len && memcmp(text, segment, len) == 0 ? 100 : 99;
+            if (codes)
+                x.score -= 2;   /* the segment is plain text: it has no codes */
+        } else {
+            wordlist vw = {NULL, 0};
+            st = split(f->ws, f->norm, f->kc, text, strlen(text), &vw);
+            if (!st) {
+                x.kind = TP_TM_FUZZY;
+                x.score = score_words(qw, &vw, NULL, &st);
+                if (x.score > 99)
+                    x.score = 99;   /* only exact matches score 100 */
+                if (codes && x.score > 1)
+                    x.score -= 1;
+            }
+            words_free(&vw);
+        }
+        free(text);
+        if (!st && x.score >= min)
+            sc[k++] = x;
+    }
+    if (st) {
+        free(sc);
+        return st;
+    }
+    if (k > 1)
+        qsort(sc, k, sizeof *sc, by_scored);
+    *out = sc;
+    *count = k;
+    return TP_OK;
 }
 
 static tp_status find(finder *f, const char *segment, size_t len, tp_tm_matches *out)
@@ -429,15 +626,16 @@ static tp_status find(finder *f, const char *segment, size_t len, tp_tm_matches 
     tp_tm_lang_base(f->from, base);
     char *qfold = NULL;
     uint64_t *grams = NULL;
-    size_t ngrams = 0;
-    cands c = {NULL, 0, 0, 0, 0};
+    size_t ngrams = 0, nscored = 0;
+    cands c = {NULL, 0, 0, 0, 1, 0};
     wordlist qw = {NULL, 0};
+    scored *sc = NULL;
     tp_status st = fold(f->norm, segment, len, &qfold);
     if (!st)
         st = tp_tm_grams(qfold, base, TP_GRAMS_INDEX, &grams, &ngrams);
     if (st)
         goto done;
-    if (grow(&c)) {
+    if (grow_to(&c, 0)) {
         st = TP_ERR_NOMEM;
         goto done;
     }
@@ -445,42 +643,40 @@ static tp_status find(finder *f, const char *segment, size_t len, tp_tm_matches 
     if ((st = tp_store_tm_probe_fold(f->store, base, qfold, on_posting, &c, f->err)))
         goto done;
     c.exact = 0;
-    for (size_t i = 0; !st && i < ngrams; i++)
-        st = tp_store_tm_probe_gram(f->store, grams[i], POSTINGS_PER_GRAM, on_posting, &c, f->err);
-    if (st)
+    if ((st = gather(f, grams, ngrams, &c)))
         goto done;
     if (c.failed) {
         st = TP_ERR_NOMEM;
         goto done;
     }
-    /* The best candidates by shared grams get a full score. */
+    /* The best candidates by shared grams get a full score: kept in order by insertion, as
+     * they are few and most candidates fall below the last at once. */
+    cand best[CANDIDATES_SCORED];
     size_t o = 0;
-    for (size_t i = 0; i < c.cap; i++)
-        if (c.slots[i].variant)
-            c.slots[o++] = c.slots[i];
-    qsort(c.slots, o, sizeof *c.slots, by_shared);
-    if (o > CANDIDATES_SCORED)
-        o = CANDIDATES_SCORED;
-    if ((st = split(f->ws, f->norm, segment, len, &qw)))
+    for (size_t i = 0; i < c.cap; i++) {
+        if (!c.slots[i].variant ||
+            (o == CANDIDATES_SCORED && by_shared(&c.slots[i], &best[o - 1]) >= 0))
+            continue;
+        size_t k = o < CANDIDATES_SCORED ? o++ : o - 1;
+        for (; k > 0 && by_shared(&c.slots[i], &best[k - 1]) < 0; k--)
+            best[k] = best[k - 1];
+        best[k] = c.slots[i];
+    }
+    if ((st = split(f->ws, f->norm, f->kc, segment, len, &qw)) ||
+        (st = score_candidates(f, best, o, &qw, segment, len, &sc, &nscored)))
         goto done;
     size_t limit = f->o && f->o->limit ? f->o->limit : 5;
-    int min = f->o && f->o->min_score ? f->o->min_score : 50;
-    if (o && !(out->items = calloc(o, sizeof *out->items))) {
+    if (nscored && !(out->items = calloc(nscored < limit ? nscored : limit, sizeof *out->items))) {
         st = TP_ERR_NOMEM;
         goto done;
     }
-    for (size_t i = 0; !st && i < o; i++) {
-        /* Variants of one unit: score the unit once, on its best variant. */
-        int seen = 0;
-        for (size_t k = 0; k < out->count; k++)
-            seen |= out->items[k].unit->id == c.slots[i].unit;
-        if (seen)
-            continue;
+    /* Only the units that are returned are read whole, best first. */
+    for (size_t i = 0; !st && i < nscored && out->count < limit; i++) {
         tp_tm_unit *u = NULL;
-        if ((st = tp_store_tm_get_unit(f->store, c.slots[i].unit, &u, f->err)))
+        if ((st = tp_store_tm_get_unit(f->store, sc[i].unit, &u, f->err)))
             break;
         size_t src = 0;
-        for (; src < u->variant_count && u->variants[src].id != c.slots[i].variant; src++)
+        for (; src < u->variant_count && u->variants[src].id != sc[i].variant; src++)
             ;
         if (src == u->variant_count) {
             tp_tm_unit_free(u);
@@ -490,43 +686,27 @@ static tp_status find(finder *f, const char *segment, size_t len, tp_tm_matches 
         memset(&m, 0, sizeof m);
         m.unit = u;
         m.source = src;
-        const tp_tm_variant *v = &u->variants[src];
-        int same_codes = !v->codes; /* the segment is plain text: it has no codes */
-        if (c.slots[i].exact) {
-            m.kind = TP_TM_EXACT;
-            m.score = strcmp(v->text, segment) == 0 && strlen(v->text) == len ? 100 : 99;
-            if (!same_codes)
-                m.score -= 2;
-        } else {
+        m.kind = sc[i].kind;
+        m.score = sc[i].score;
+        if (m.kind == TP_TM_FUZZY) {
             wordlist vw = {NULL, 0};
-            st = split(f->ws, f->norm, v->text, strlen(v->text), &vw);
-            if (!st) {
-                m.kind = TP_TM_FUZZY;
-                m.score = score_words(&qw, &vw, NULL, &st);
-                if (m.score > 99)
-                    m.score = 99;   /* only exact matches score 100 */
-                if (!same_codes && m.score > 1)
-                    m.score -= 1;
-                if (!st && m.score >= min)
-                    score_words(&qw, &vw, &m, &st);
-            }
+            const char *t = u->variants[src].text;
+            if (!(st = split(f->ws, f->norm, f->kc, t, strlen(t), &vw)))
+                score_words(&qw, &vw, &m, &st);
             words_free(&vw);
         }
-        if (!st && m.score >= min) {
+        if (!st) {
             m.target = target_of(f, u, src);
             if (!m.target && f->to && f->o && f->from)
                 st = find_pivot(f, &m);
         }
-        if (st || m.score < min || (f->to && !m.target))
+        if (st || (f->to && !m.target))
             match_clear(&m);
         else
             out->items[out->count++] = m;
     }
-    if (out->count > 1)
-        qsort(out->items, out->count, sizeof *out->items, by_score);
-    while (out->count > limit)
-        match_clear(&out->items[--out->count]);
 done:
+    free(sc);
     words_free(&qw);
     free(c.slots);
     free(grams);
@@ -543,7 +723,8 @@ tp_status tp_tm_find(tp_store *store, tp_norm *norm, const char *segment, size_t
     if (len > TP_TM_SEGMENT_MAX)
         return tp_error_set(err, TP_ERR_INPUT, "a segment of %zu bytes is longer than the limit "
                                                "of %zu", len, TP_TM_SEGMENT_MAX);
-    finder f = {store, norm, tp_words_new(), opts, NULL, NULL, NULL, err};
+    finder f = {store, norm, tp_words_new(), calloc(1, sizeof(keycache)), opts, NULL, NULL, NULL,
+                err};
     if (!f.ws)
         return tp_error_set(err, TP_ERR_DEPENDENCY, "ICU's word break iterator is unavailable");
     f.from = opts && opts->from ? opts->from : guess_lang(segment, len);
@@ -554,9 +735,12 @@ tp_status tp_tm_find(tp_store *store, tp_norm *norm, const char *segment, size_t
         st = TP_ERR_NOMEM;
     else if (err)
         tp_error_clear(err);
-    if (!st)
+    if (!st && !(st = tp_store_read_begin(store, err))) {
         st = find(&f, segment, len, m);
+        tp_store_read_end(store);
+    }
     tp_words_free(f.ws);
+    keycache_free(f.kc);
     if (st) {
         tp_tm_matches_free(m);
         if (err && err->code == st)
@@ -667,8 +851,8 @@ tp_status tp_tm_concordance(tp_store *store, tp_norm *norm, const char *text, si
     size_t best = 0, best_n = (size_t)-1;
     for (size_t i = 0; !st && i < ngrams; i++) {
         counter k = {0};
-        st = tp_store_tm_probe_gram(store, grams[i], best_n < CONCORDANCE_SCAN ? best_n :
-                                    CONCORDANCE_SCAN, count_posting, &k, err);
+        st = tp_store_tm_probe_gram(store, grams[i], best_n < CONCORDANCE_LIMIT ? best_n :
+                                    CONCORDANCE_LIMIT, count_posting, &k, err);
         if (k.n < best_n) {
             best_n = k.n;
             best = i;

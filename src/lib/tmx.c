@@ -819,7 +819,9 @@ tp_status tp_tmx_import(tp_store *store, const char *const *paths, size_t count,
     ic.store = store;
     ic.user = handler;
     tp_tmx_handler h = {import_header, import_unit, import_problem, import_progress, &ic};
-    tp_status st = tp_store_begin(store, err);
+    /* One bulk transaction: a failure anywhere rolls back every file, so units need no
+     * savepoint each. */
+    tp_status st = tp_store_begin_bulk(store, err);
     for (size_t i = 0; !st && i < count; i++) {
         ic.path = paths[i];
         ic.header_id = 0;

@@ -1,12 +1,14 @@
 /* Writing TMX 1.4b with libxml2's xmlTextWriter: a full header, each unit with its props, notes
  * and attributes, inline markup written back as it was read. Only attributes the 1.4b DTD
- * declares are written, so the output validates whatever the input tool wrote. */
+ * declares are written, so the output validates whatever the input tool wrote. The glossary is
+ * written the same way, a unit per concept holding its preferred terms. */
 #include "toponym/tmx.h"
 #include "error_int.h"
 
 #include <libxml/xmlwriter.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 static const char *const unit_attrs[] = {
@@ -115,8 +117,43 @@ static tp_status write_unit(void *ctx, const tp_tm_unit *u, tp_error *err)
     return wr->failed ? tp_error_set(err, TP_ERR_IO, "cannot write TMX") : TP_OK;
 }
 
-tp_status tp_tmx_export(tp_store *store, const char *path, const tp_tmx_export_opts *opts,
-                        long *units, tp_error *err)
+/* A concept as a unit: per language tag, its preferred term (or its first admitted one); tags
+ * with only deprecated, superseded or forbidden terms are left out. */
+static tp_status write_concept(void *ctx, tp_concept *c, unsigned long line, tp_error *err)
+{
+    (void)line;
+    tp_tm_unit *u = tp_tm_unit_new();
+    if (!u)
+        return tp_error_nomem(err);
+    tp_status st = TP_OK;
+    if (c->ext_id)
+        st = tp_tm_attr_add(&u->attrs, &u->attr_count, "tuid", c->ext_id, err);
+    if (!st && c->subject) {
+        tp_tm_meta m = {TP_TM_PROP, "x-subject", NULL, NULL, c->subject};
+        st = tp_tm_meta_add(&u->meta, &u->meta_count, &m, err);
+    }
+    for (size_t i = 0; !st && i < c->term_count; i++) {
+        const tp_term *t = tp_concept_preferred(c, c->terms[i].lang);
+        if (t != &c->terms[i] || t->status > TP_TERM_ADMITTED)
+            continue;   /* another term of its language, or one not to be used */
+        const writer *wr = ctx;
+        int asked = !wr->o || !wr->o->langs;
+        for (size_t k = 0; !asked && k < wr->o->lang_count; k++)
+            asked = !strcasecmp(t->lang, wr->o->langs[k]);
+        if (!asked)
+            continue;   /* "ja" asks for Japanese, not for its romanisation ja-Latn */
+        tp_tm_variant *v;
+        if (!(st = tp_tm_unit_add_variant(u, t->lang, &v, err)) && !(v->text = strdup(t->text)))
+            st = tp_error_nomem(err);
+    }
+    if (!st && u->variant_count)
+        st = write_unit(ctx, u, err);
+    tp_tm_unit_free(u);
+    return st;
+}
+
+static tp_status export(tp_store *store, const char *path, const tp_tmx_export_opts *opts,
+                        int glossary, long *units, tp_error *err)
 {
     writer wr = {NULL, opts, 0, 0};
     char now[32];
@@ -139,7 +176,7 @@ tp_status tp_tmx_export(tp_store *store, const char *path, const tp_tmx_export_o
     const char *attrs[][2] = {
         {"creationtool", "toponym"},
         {"creationtoolversion", opts && opts->tool_version ? opts->tool_version : "unknown"},
-        {"segtype", "sentence"},
+        {"segtype", glossary ? "phrase" : "sentence"},
         {"o-tmf", "toponym"},
         {"adminlang", "en"},
         {"srclang", src},
@@ -149,8 +186,9 @@ tp_status tp_tmx_export(tp_store *store, const char *path, const tp_tmx_export_o
         check(&wr, xmlTextWriterWriteAttribute(wr.w, X(attrs[i][0]), X(attrs[i][1])));
     check(&wr, xmlTextWriterEndElement(wr.w));
     check(&wr, xmlTextWriterStartElement(wr.w, X("body")));
-    tp_status st = wr.failed ? tp_error_at(err, TP_ERR_IO, path, 0, 0, "cannot write TMX")
-                             : tp_store_tm_each_unit(store, write_unit, &wr, err);
+    tp_status st = wr.failed   ? tp_error_at(err, TP_ERR_IO, path, 0, 0, "cannot write TMX")
+                   : glossary ? tp_store_each_concept(store, write_concept, &wr, err)
+                              : tp_store_tm_each_unit(store, write_unit, &wr, err);
     if (!st) {
         check(&wr, xmlTextWriterEndDocument(wr.w));
         check(&wr, xmlTextWriterFlush(wr.w));
@@ -161,4 +199,16 @@ tp_status tp_tmx_export(tp_store *store, const char *path, const tp_tmx_export_o
     if (!st && units)
         *units = wr.units;
     return st;
+}
+
+tp_status tp_tmx_export(tp_store *store, const char *path, const tp_tmx_export_opts *opts,
+                        long *units, tp_error *err)
+{
+    return export(store, path, opts, 0, units, err);
+}
+
+tp_status tp_tmx_export_glossary(tp_store *store, const char *path,
+                                 const tp_tmx_export_opts *opts, long *units, tp_error *err)
+{
+    return export(store, path, opts, 1, units, err);
 }

@@ -60,6 +60,23 @@ expect_rc 0
 expect_out "imported 107 units (214 variants)"
 run tm validate "$SCRATCH/enja.tmx" "$MEM"
 expect_rc 0
+
+# The glossary as TMX: a unit per concept with its preferred terms, valid, read back as a memory.
+run --db "$DB" tm export --glossary --langs en,ja,ru -o "$SCRATCH/glossary.tmx"
+expect_rc 0
+expect_err "units to"
+CHECKS=$((CHECKS + 1))
+tr -d ' \n' <"$SCRATCH/glossary.tmx" | grep -qF '<tutuid="iturup"><proptype="x-subject">island</prop><tuvxml:lang="en"><seg>Iturup</seg></tuv><tuvxml:lang="ja"><seg>択捉島</seg></tuv><tuvxml:lang="ru"><seg>Итуруп</seg></tuv></tu>' ||
+  fail "no Iturup unit with its preferred terms"
+CHECKS=$((CHECKS + 1))
+! grep -q 'Etorofu\|Kurile Islands\|xml:lang="ja-Latn"' "$SCRATCH/glossary.tmx" || fail "a term that is not preferred, or a language not asked for"
+run tm validate "$SCRATCH/glossary.tmx"
+expect_rc 0
+run --db "$SCRATCH/gloss.db" tm import "$SCRATCH/glossary.tmx"
+expect_rc 0
+run --db "$SCRATCH/gloss.db" tm match --from en --to ja "Iturup"
+expect_rc 0
+expect_out "ja: 択捉島"
 # A real client: Translate Toolkit's TMX reader (Debian's translate-toolkit) sees the same pairs.
 if /usr/bin/python3 -c 'import translate.storage.tmx' 2>/dev/null; then
   CHECKS=$((CHECKS + 1))

@@ -4,6 +4,7 @@
  * unit, with the store unchanged. */
 #include "tp_test.h"
 
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -496,6 +497,96 @@ static void test_roundtrip(void)
     tp_store_close(c);
 }
 
+/* Writes a memory of n units, each "Kuril ferry N" in English and Russian, from first on. */
+static const char *ferries(const char *name, int first, int n)
+{
+    const char *p = tmp(name);
+    FILE *f = fopen(p, "w");
+    fputs("<tmx version=\"1.4\"><header srclang=\"en\"/><body>\n", f);
+    for (int i = first; i < first + n; i++)
+        fprintf(f, "<tu><tuv xml:lang=\"en\"><seg>Kuril ferry %d sails</seg></tuv><tuv "
+                   "xml:lang=\"ru\"><seg>Курильский паром %d</seg></tuv></tu>\n", i, i);
+    fputs("</body></tmx>\n", f);
+    fclose(f);
+    return p;
+}
+
+static size_t concordance(tp_store *s, const char *text, const char *lang)
+{
+    tp_tm_hits *h = NULL;
+    tp_error err;
+    if (tp_tm_concordance(s, norm, text, strlen(text), lang, 100000, &h, &err) != TP_OK)
+        return 0;
+    size_t n = h->count;
+    tp_tm_hits_free(h);
+    return n;
+}
+
+/* The best match's English text for segment, or "" (static buffer). */
+static const char *best(tp_store *s, const char *segment)
+{
+    static char text[256];
+    tp_tm_match_opts o = {"en", "ru", NULL, 0, 1};
+    tp_tm_matches *m = NULL;
+    tp_error err;
+    text[0] = '\0';
+    if (tp_tm_find(s, norm, segment, strlen(segment), &o, &m, &err) == TP_OK && m->count)
+        snprintf(text, sizeof text, "%s", m->items[0].unit->variants[m->items[0].source].text);
+    tp_tm_matches_free(m);
+    return text;
+}
+
+/* The n-gram index: built in one go by an import into an empty memory, appended to by later
+ * imports (a gram's list runs over many chunks here), written with a unit added on its own,
+ * dropped with a rolled-back import, and rebuilt for a store of format 3. */
+static void test_index(void)
+{
+    tp_store *s = fresh();
+    tp_tmx_stats st;
+    tp_error err;
+    CHECK(import(s, ferries("f1.tmx", 0, 3000), 0, &st, &err) == TP_OK && st.units == 3000);
+    CHECK(concordance(s, "ferry", "en") == 3000);
+    CHECK(!strcmp(best(s, "Kuril ferry 1234 sail"), "Kuril ferry 1234 sails"));
+    /* Into a memory that is not empty; duplicates of the first file are merged. */
+    CHECK(import(s, ferries("f2.tmx", 2990, 20), 0, &st, &err) == TP_OK);
+    CHECK(st.units == 10 && st.merged == 10);
+    CHECK(concordance(s, "ferry", "en") == 3010);
+    CHECK(concordance(s, "паром", "ru") == 3010);
+    CHECK(!strcmp(best(s, "Kuril ferry 3005 sail"), "Kuril ferry 3005 sails"));
+    /* One unit outside a transaction is indexed with it. */
+    tp_tm_unit *u = tp_tm_unit_new();
+    tp_tm_variant *v;
+    CHECK(tp_tm_unit_add_variant(u, "en", &v, &err) == TP_OK);
+    v->text = strdup("Kuril ferry to Shikotan");
+    CHECK(tp_store_tm_add_unit(s, u, 0, NULL, &err) == TP_OK);
+    tp_tm_unit_free(u);
+    CHECK(concordance(s, "shikotan", "en") == 1);
+    /* A failed import leaves no postings behind. */
+    const char *paths[2] = {ferries("f3.tmx", 5000, 5),
+                            write_file("bad.tmx", "<tmx version=\"1.4\"><body><tu>")};
+    CHECK(tp_tmx_import(s, paths, 2, 0, NULL, &st, &err) == TP_ERR_INPUT);
+    CHECK(concordance(s, "ferry", "en") == 3011);
+    CHECK(strcmp(best(s, "Kuril ferry 5001 sail"), "Kuril ferry 5001 sails") != 0);
+    tp_store_close(s);
+
+    /* A store of format 3 (a row per gram and variant) gets its index rebuilt on open. */
+    char name[64];
+    s = fresh();
+    CHECK(import(s, ferries("f4.tmx", 0, 50), 0, &st, &err) == TP_OK);
+    tp_store_close(s);
+    snprintf(name, sizeof name, "s%d.db", store_seq);
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open(tmp(name), &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, "DROP TABLE tm_posting; CREATE TABLE tm_gram(gram INTEGER NOT NULL, "
+                           "variant_id INTEGER NOT NULL, PRIMARY KEY(gram, variant_id)) WITHOUT "
+                           "ROWID; PRAGMA user_version=3", NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    CHECK(tp_store_open(tmp(name), 0, norm, &s, &err) == TP_OK);
+    CHECK(concordance(s, "ferry", "en") == 50);
+    CHECK(!strcmp(best(s, "Kuril ferry 42 sail"), "Kuril ferry 42 sails"));
+    tp_store_close(s);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir))
@@ -507,6 +598,7 @@ int main(void)
     test_validate();
     test_bad_input();
     test_roundtrip();
+    test_index();
     tp_norm_free(norm);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
