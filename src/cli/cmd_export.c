@@ -6,8 +6,31 @@
 #include <string.h>
 #include <unistd.h>
 
+/* `export --format tmx ...` is `tm export ...`: the memory (or, with --glossary, the glossary)
+ * as TMX, with the same options. */
+static int export_tmx(cli *c, int argc, char **argv)
+{
+    char **args = malloc(((size_t)argc + 1) * sizeof *args);
+    if (!args)
+        return EXIT_USAGE;
+    int n = 0;
+    args[n++] = (char *)"export";
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--format") && i + 1 < argc)
+            i++;
+        else
+            args[n++] = argv[i];
+    }
+    int rc = cmd_tm(c, n, args);
+    free(args);
+    return rc;
+}
+
 int cmd_export(cli *c, int argc, char **argv)
 {
+    for (int i = 0; i + 1 < argc; i++)
+        if (!strcmp(argv[i], "--format") && !strcmp(argv[i + 1], "tmx"))
+            return export_tmx(c, argc, argv);
     tp_export_opts o = {0};
     const char *out_path = NULL, *langs[8];
     char langbuf[256];

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,6 +37,53 @@ int cli_split_langs(const char *command, const char *arg, const char **a, const 
     *a = buf;
     *b = comma + 1;
     return EXIT_OK;
+}
+
+/* Nonzero for a translation memory: a .tmx or .tmx.gz name, or a <tmx root in the first bytes
+ * (UTF-8, or UTF-16 in either order). */
+static int is_tmx(const char *path)
+{
+    size_t n = strlen(path);
+    if ((n > 4 && !strcasecmp(path + n - 4, ".tmx")) ||
+        (n > 7 && !strcasecmp(path + n - 7, ".tmx.gz")))
+        return 1;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    char head[1024];
+    size_t got = fread(head, 1, sizeof head, f);
+    fclose(f);
+    /* Drop the NULs of UTF-16 so that one search serves every encoding. */
+    size_t o = 0;
+    for (size_t i = 0; i < got; i++)
+        if (head[i])
+            head[o++] = head[i];
+    for (size_t i = 0; i + 4 <= o; i++)
+        if (!memcmp(head + i, "<tmx", 4))
+            return 1;
+    return 0;
+}
+
+/* `import FILE.tmx...` is `tm import FILE.tmx...`; glossaries and memories are not mixed in one
+ * import, since they land in different parts of the store. */
+static int import_tmx(cli *c, int argc, char **argv, int first)
+{
+    char **args = malloc(((size_t)argc + 2) * sizeof *args);
+    if (!args)
+        return EXIT_USAGE;
+    int n = 0;
+    args[n++] = (char *)"import";
+    for (int i = 0; i < argc; i++) {
+        if (i < first && strcmp(argv[i], "--strict") != 0 && strcmp(argv[i], "--") != 0) {
+            free(args);
+            return cli_usage_error("import", "'%s' does not apply to a translation memory (TMX)",
+                                   argv[i]);
+        }
+        args[n++] = argv[i];
+    }
+    int rc = cmd_tm(c, n, args);
+    free(args);
+    return rc;
 }
 
 int cmd_import(cli *c, int argc, char **argv)
@@ -79,6 +127,14 @@ int cmd_import(cli *c, int argc, char **argv)
     }
     if (i == argc)
         return cli_usage_error("import", "a file to import is needed");
+    int memories = 0;
+    for (int k = i; k < argc; k++)
+        memories += is_tmx(argv[k]);
+    if (memories == argc - i)
+        return import_tmx(c, argc, argv, i);
+    if (memories)
+        return cli_usage_error("import", "import translation memories (TMX) and glossaries "
+                                         "separately");
     uint64_t bytes = 0;
     for (int k = i; k < argc; k++) {
         struct stat sb;

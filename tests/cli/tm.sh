@@ -133,4 +133,24 @@ else
   echo "skip: $SAMPLES absent"
 fi
 
+# The issue's spellings: `import FILE.tmx` and `export --format tmx` are the tm commands.
+run --db "$SCRATCH/route.db" import "$MEM"
+expect_rc 0
+expect_out "imported 107 units"
+cp "$MEM" "$SCRATCH/memory.xml"   # a memory told by its content, not its name
+run --db "$SCRATCH/route2.db" import "$SCRATCH/memory.xml"
+expect_rc 0
+expect_out "imported 107 units"
+run --db "$SCRATCH/route.db" export --format tmx --langs en,ru -o "$SCRATCH/route.tmx"
+expect_rc 0
+CHECKS=$((CHECKS + 1))
+grep -q 'xml:lang="ru"' "$SCRATCH/route.tmx" && ! grep -q 'xml:lang="ja"' "$SCRATCH/route.tmx" ||
+  fail "export --format tmx --langs en,ru wrote the wrong languages"
+run --db "$SCRATCH/route.db" import --langs en,ja "$MEM"
+expect_rc 2
+expect_err "does not apply to a translation memory"
+run --db "$SCRATCH/route.db" import "$MEM" "$TP_SOURCE_DIR/glossaries/kurils.tbx"
+expect_rc 2
+expect_err "separately"
+
 done_testing
