@@ -18,12 +18,13 @@ const cli_command cli_commands[] = {
     {"edit", cmd_edit, "CONCEPT [--id ID] [--subject S] [--note N] [--source S] "
      "[--term LANG:TEXT[;field=value...]]... [--rm-term LANG:TEXT]...",
      "change a concept's fields, or add, change or remove its terms"},
-    {"export", cmd_export, "[--format tbx|tbx2|tsv|csv] [--langs L1,L2] [--status S]... [-o FILE]",
-     "write the store as TBX v3 (TBX-Basic), TBX v2, or an OmegaT glossary"},
+    {"export", cmd_export,
+     "[--format tbx|tbx2|tsv|csv|tmx] [--langs L1,L2] [--status S]... [-o FILE]",
+     "write the glossary as TBX v3 (TBX-Basic), TBX v2 or an OmegaT glossary; tmx: the memory"},
     {"help", NULL, "[COMMAND]", "show help for toponym or one command"},
     {"import", cmd_import, "[--format F] [--strict] [--dry-run] [--on-conflict merge|skip|replace] "
      "[--langs L1,L2] [--kinds p,st,u] FILE...",
-     "import TBX v2/v3, OmegaT TSV/CSV glossaries or ENAMDICT place names, in one transaction"},
+     "import TBX v2/v3, OmegaT TSV/CSV glossaries, ENAMDICT place names or TMX memories"},
     {"key", cmd_key, "[--lang L] TEXT...", "print the match keys the normaliser makes for TEXT"},
     {"lookup", cmd_lookup, "[--lang L] [--json] [--limit N] [--no-fuzzy] QUERY...",
      "find the entries for any spelling of a place name"},
