@@ -29,3 +29,6 @@ endif()
 add_library(tp_mecab INTERFACE)
 target_include_directories(tp_mecab INTERFACE ${MECAB_INCLUDE_DIR})
 target_link_libraries(tp_mecab INTERFACE ${MECAB_LIBRARY})
+
+# The interactive session builds the checker in a background thread.
+find_package(Threads REQUIRED)

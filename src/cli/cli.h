@@ -19,6 +19,7 @@ typedef struct cli {
     const char *db_path;   /* --db, else TOPONYM_DB, else the default store */
     tp_norm *norm;
     tp_store *store;
+    char *store_path;      /* the store's file, once open */
     int color;             /* colour on stdout */
     /* Session settings of the interactive session (defaults for the command line too). */
     const char *out_lang;  /* language whose preferred term heads an entry; NULL: en */

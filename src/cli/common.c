@@ -183,6 +183,10 @@ int cli_open_store(cli *c)
         tp_store_close(c->store);
         c->store = NULL;
         unlink(path);
+    } else if (!(c->store_path = owned ? owned : strdup(path))) {
+        rc = EXIT_USAGE;
+    } else {
+        owned = NULL;
     }
     free(owned);
     return rc;
@@ -198,6 +202,8 @@ void cli_close(cli *c)
 {
     cli_forget_checker(c);
     tp_store_close(c->store);
+    free(c->store_path);
+    c->store_path = NULL;
     tp_norm_free(c->norm);
     c->store = NULL;
     c->norm = NULL;

@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,13 +24,69 @@
 #define PROMPT "toponym> "
 #define MAX_ARGS 64
 
+/* The checker's term matcher takes a while to build over a large store (seconds for 200,000
+ * concepts), so a session on a terminal builds it in the background from the start, on a
+ * connection and normaliser of its own, and `check` takes it when it is needed. */
+typedef struct prebuild {
+    pthread_t thread;
+    int running;     /* started and not yet joined */
+    char *path;
+    tp_norm *norm;
+    tp_store *store;
+    tp_checker *checker;
+} prebuild;
+
 typedef struct session {
     cli *c;
     int tty;
     int status;      /* exit status of the session: the first failure's code, else 0 */
     int quit;
     char *history;   /* history file, or NULL */
+    prebuild pre;
 } session;
+
+static void *prebuild_run(void *arg)
+{
+    prebuild *p = arg;
+    tp_error err;
+    if (tp_norm_new(&p->norm, &err) == TP_OK &&
+        tp_store_open(p->path, TP_STORE_READONLY, p->norm, &p->store, &err) == TP_OK &&
+        tp_checker_new(p->store, p->norm, &p->checker, &err) != TP_OK)
+        p->checker = NULL; /* `check` will build one itself and report the error */
+    return NULL;
+}
+
+static void prebuild_start(session *s)
+{
+    if (!s->c->store_path || !(s->pre.path = strdup(s->c->store_path)))
+        return;
+    s->pre.running = pthread_create(&s->pre.thread, NULL, prebuild_run, &s->pre) == 0;
+}
+
+/* Waits for the background build; hands its checker to the session unless discard. */
+static void prebuild_collect(session *s, int discard)
+{
+    if (!s->pre.running)
+        return;
+    pthread_join(s->pre.thread, NULL);
+    s->pre.running = 0;
+    if (!discard && s->pre.checker && !s->c->checker)
+        s->c->checker = s->pre.checker;
+    else
+        tp_checker_free(s->pre.checker);
+    s->pre.checker = NULL;
+}
+
+/* The prebuilt checker borrows the background connection: close it only after the checker. */
+static void prebuild_end(session *s)
+{
+    prebuild_collect(s, 1);
+    cli_forget_checker(s->c);
+    tp_store_close(s->pre.store);
+    tp_norm_free(s->pre.norm);
+    free(s->pre.path);
+    memset(&s->pre, 0, sizeof s->pre);
+}
 
 static session *current; /* for readline's callbacks, which take no context */
 
@@ -303,13 +360,17 @@ static void run_line(session *s, char *line)
     } else if (cmd && session_cmd) {
         rc = cmd->run(s->c, argc - 1, argv + 1);
     } else {
+        if (cmd && !strcmp(cmd->name, "check"))
+            prebuild_collect(s, 0);
         /* A command, or a bare line: the whole line is one query ("Kuril Islands"). */
         job j = {line, argc, argv, cmd};
         rc = paged(s, run_job, &j);
     }
     fflush(stdout);
-    if (cmd && !session_cmd && changes_store(argc, argv))
+    if (cmd && !session_cmd && changes_store(argc, argv)) {
+        prebuild_collect(s, 1);
         cli_forget_checker(s->c);
+    }
     if (rc != EXIT_OK && s->status == EXIT_OK)
         s->status = rc;
     free(copy);
@@ -597,7 +658,7 @@ int cmd_repl(cli *c, int argc, char **argv)
     if (rc)
         return rc;
     static session s; /* static: readline's callbacks reach it through `current` */
-    s = (session){c, isatty(STDIN_FILENO), EXIT_OK, 0, NULL};
+    s = (session){c, isatty(STDIN_FILENO), EXIT_OK, 0, NULL, {0}};
     current = &s;
     if (!s.tty) {
         c->color = 0;
@@ -606,10 +667,12 @@ int cmd_repl(cli *c, int argc, char **argv)
     }
     printf("toponym %s: type any spelling of a place name, 'help' for commands, Ctrl-D to "
            "leave.\n", TP_VERSION);
+    prebuild_start(&s);
 #ifdef TP_HAVE_READLINE
     readline_loop(&s);
 #else
     plain_loop(&s, 1);
 #endif
+    prebuild_end(&s);
     return EXIT_OK;
 }

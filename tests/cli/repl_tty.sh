@@ -71,6 +71,10 @@ check_screen "[kunashir]" "lookup after Ctrl-C"
 CHECKS=$((CHECKS + 1))
 screen | grep -qF "ShikotKunasiri" && fail "Ctrl-C did not cancel the line"
 
+# check with the checker built in the background since the session started.
+tm send-keys -t t 'check We sailed along the Kurile Islands.' Enter
+check_screen '"Kurile Islands" is superseded' "check in the session"
+
 # Colour on a terminal: the preferred status in green, bold headings.
 CHECKS=$((CHECKS + 1))
 screen -e | grep -qF $'\033[1m' || { screen >"$SCRATCH/out"; fail "no colour on a terminal"; }
@@ -87,7 +91,7 @@ tm send-keys -t t C-g C-u
 leave
 start
 tm send-keys -t t Up
-check_screen "toponym> Kunasiri" "history recalled in a second session"
+check_screen "toponym> check We sailed along the Kurile Islands." "history recalled in a second session"
 leave
 
 # NO_COLOR: the same lookup, no escape sequences.
