@@ -101,10 +101,21 @@ typedef struct table {
     size_t cap, used;
 } table;
 
+/* A term a window's hash leads to. Its words are here too, so that checking a hit does not
+ * have to load the term (with 200,000 terms every load is a cache miss). */
 typedef struct hit {
     uint32_t term;
     uint32_t next;
+    uint32_t word0;    /* the term's first word in words[] */
+    uint32_t nwords;
 } hit;
+
+/* Asks for the cache line of a later probe now, so that it has arrived when it is needed. */
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
 
 static uint64_t fnv(const void *p, size_t n, uint64_t h)
 {
@@ -242,10 +253,11 @@ struct tp_checker {
     table word_tab;     /* Latin and Cyrillic word windows */
     table ja_tab;       /* Japanese strings */
     table rule_tab;     /* the house rules' phrases (rebuilt on every load) */
-    table by_id;        /* store term id -> term index */
+    table by_id;        /* store term id -> term index; made when first needed */
     table macron;       /* folded word -> term whose text writes it with a macron */
-    uint64_t *bloom;    /* one-deletion hashes of the terms, for the misspelling check */
-    size_t bloom_bits;
+    uint64_t *bloom;    /* one-deletion hashes of the terms, for the misspelling check: a blocked
+                           filter, both bits of a hash in one word (one cache miss a hash) */
+    size_t bloom_words; /* a power of two */
     uint64_t no_typo[4096]; /* hashes of word sequences lately found to be no misspelling: text
                                repeats its capitalised words, the check need not */
     unsigned max_words, ja_max;
@@ -382,30 +394,31 @@ static tp_status add_hit(tp_checker *ck, slot *s, uint32_t term)
     hit *h = vec_push(&ck->hits);
     if (!h)
         return TP_ERR_NOMEM;
+    const mterm *t = &AT(ck->terms, mterm, term);
     h->term = term;
+    h->word0 = t->word0;
+    h->nwords = t->nwords;
     h->next = s->head;
     s->head = (uint32_t)(ck->hits.count - 1);
     return TP_OK;
 }
 
+static uint64_t bloom_mask(uint64_t h)
+{
+    return (1ULL << (h & 63)) | (1ULL << ((h >> 6) & 63));
+}
+
 static void bloom_set(tp_checker *ck, uint64_t h)
 {
-    for (int k = 0; k < 2; k++) {
-        uint64_t b = (k ? (h >> 32) * 0x9E3779B97F4A7C15ULL : h) & (ck->bloom_bits - 1);
-        ck->bloom[b / 64] |= 1ULL << (b % 64);
-    }
+    ck->bloom[(h >> 12) & (ck->bloom_words - 1)] |= bloom_mask(h);
 }
 
 static int bloom_has(const tp_checker *ck, uint64_t h)
 {
     if (!ck->bloom)
         return 0;
-    for (int k = 0; k < 2; k++) {
-        uint64_t b = (k ? (h >> 32) * 0x9E3779B97F4A7C15ULL : h) & (ck->bloom_bits - 1);
-        if (!(ck->bloom[b / 64] & (1ULL << (b % 64))))
-            return 0;
-    }
-    return 1;
+    uint64_t m = bloom_mask(h);
+    return (ck->bloom[(h >> 12) & (ck->bloom_words - 1)] & m) == m;
 }
 
 /* Folds a whole term or phrase the way text words are folded, one word at a time. The result
@@ -416,9 +429,27 @@ static tp_status fold_phrase(build_ctx *b, const char *text)
     tp_buf_reset(&b->fold);
     size_t n = strlen(text);
     tp_buf folded = TP_BUF_INIT;
-    tp_status st = tp_norm_fold_buf(ck->norm, text, n, &folded);
-    if (st)
+    tp_status st;
+    if (is_ascii(text, n)) {
+        /* What ICU's folding does to ASCII, without ICU (most of a large glossary is ASCII, and
+         * folding every term through ICU was most of the time a checker took to build): lower
+         * case, and the apostrophe family as one apostrophe. Separators need not be collapsed:
+         * the split below cuts at every one of them and drops empty words. */
+        st = tp_buf_append(&folded, text, n);
+        for (size_t i = 0; !st && i < n; i++) {
+            char c = folded.data[i];
+            if (c >= 'A' && c <= 'Z')
+                folded.data[i] = (char)(c + 32);
+            else if (c == '`' || c == '"')
+                folded.data[i] = '\'';
+        }
+    } else {
+        st = tp_norm_fold_buf(ck->norm, text, n, &folded);
+    }
+    if (st) {
+        tp_buf_free(&folded);
         return st;
+    }
     char w[WORD_MAX + 1];
     for (size_t i = 0; i < folded.len && !st;) {
         size_t j = i;
@@ -660,10 +691,7 @@ static int on_store_term(void *p, int64_t concept_id, const char *ext_id, const 
             if (m->side != SIDE_HISTORIC)
                 c->sides[m->script] |= (uint8_t)(1u << m->side);
         }
-        slot *s;
-        if (!(st = table_get(&ck->by_id, (uint64_t)t->id, &s)))
-            s->head = ti;
-        if (!st && m->script == SC_LATIN && has_cp(t->text, strlen(t->text), is_macron_vowel))
+        if (m->script == SC_LATIN && has_cp(t->text, strlen(t->text), is_macron_vowel))
             st = add_macron_words(b, ti);
     }
     if (st) {
@@ -709,14 +737,16 @@ static void mark_bgn(tp_checker *ck)
 
 static tp_status build_bloom(tp_checker *ck, tp_error *err)
 {
+    /* About eight bits a hash (a name has about ten): a few per cent of false positives, which
+     * only cost a store probe, and a filter a quarter of the size of one with sixteen. */
     size_t hashes = 0;
     for (size_t i = 0; i < ck->terms.count; i++)
-        hashes += AT(ck->terms, mterm, i).script < SC_JA ? 16 : 0;
-    size_t bits = 1 << 16;
-    while (bits < hashes * 16 && bits < ((size_t)1 << 27))
-        bits <<= 1;
-    ck->bloom_bits = bits;
-    ck->bloom = calloc(bits / 64, sizeof(uint64_t));
+        hashes += AT(ck->terms, mterm, i).script < SC_JA ? 10 : 0;
+    size_t words = 1024;
+    while (words * 8 < hashes && words < ((size_t)1 << 22))
+        words <<= 1;
+    ck->bloom_words = words;
+    ck->bloom = calloc(words, sizeof(uint64_t));
     if (!ck->bloom)
         return tp_error_nomem(err);
     for (size_t i = 0; i < ck->terms.count; i++) {
@@ -925,6 +955,7 @@ struct tp_check_doc {
     size_t wlen;
     int wlong;
     int wscript;
+    int wnonascii;            /* the word has a code point above ASCII */
     unsigned long wline, wcol, weline, wecol;
     /* what lies between the previous word and the next */
     int hard;                 /* a hard break: punctuation, markup, a blank line */
@@ -1255,14 +1286,14 @@ static int better(const mterm *a, const mterm *b, const char *found)
 }
 
 /* Verifies a hit word by word: the stems (hash collisions) and each word's ending. */
-static int words_fit(const tp_checker *ck, const mterm *t, const tp_check_doc *d,
+static int words_fit(const tp_checker *ck, const hit *h, const tp_check_doc *d,
                      const uint8_t *choice, size_t n)
 {
-    if (t->nwords != n)
+    if (h->nwords != n)
         return 0;
     for (size_t i = 0; i < n; i++) {
         const token *tk = &d->q[(d->qh + i) % QUEUE];
-        const mword *w = &AT(ck->words, mword, t->word0 + i);
+        const mword *w = &AT(ck->words, mword, h->word0 + i);
         size_t sl = tk->stems[choice[i]];
         if (sl != w->len || memcmp(tk->fold, w->stem, sl) != 0)
             return 0;
@@ -1295,9 +1326,9 @@ static void search(tp_check_doc *d, const table *tab, size_t depth, uint64_t h, 
             continue;
         choice[depth] = c;
         for (uint32_t hi = s->head; hi != NONE32; hi = AT(ck->hits, hit, hi).next) {
-            uint32_t ti = AT(ck->hits, hit, hi).term;
-            const mterm *t = &AT(ck->terms, mterm, ti);
-            if (!words_fit(ck, t, d, choice, depth + 1))
+            const hit *x = &AT(ck->hits, hit, hi);
+            uint32_t ti = x->term;
+            if (!words_fit(ck, x, d, choice, depth + 1))
                 continue;
             if (depth + 1 > b->n) {
                 b->n = depth + 1;
@@ -1336,14 +1367,36 @@ static int is_prefix(const char *a, const char *b)
     return strncmp(a, b, n) == 0;
 }
 
+/* The term with store row id id, or NONE32. The index is made at the first call: most
+ * documents never need it, and a large glossary takes a while to index. */
+static uint32_t term_of_id(tp_checker *ck, int64_t id)
+{
+    if (!ck->by_id.cap) {
+        for (size_t i = 0; i < ck->terms.count; i++) {
+            const mterm *t = &AT(ck->terms, mterm, i);
+            slot *s;
+            if (t->concept == NONE32)
+                continue;
+            if (table_get(&ck->by_id, (uint64_t)t->id, &s)) {
+                free(ck->by_id.slots);
+                memset(&ck->by_id, 0, sizeof ck->by_id);
+                return NONE32;
+            }
+            s->head = (uint32_t)i;
+        }
+    }
+    const slot *s = table_find(&ck->by_id, (uint64_t)id);
+    return s ? s->head : NONE32;
+}
+
 static int on_fuzzy_hit(void *p, const tp_store_hit *h)
 {
     fuzzy_ctx *f = p;
-    const tp_checker *ck = f->d->ck;
-    const slot *s = table_find(&ck->by_id, (uint64_t)h->term_id);
-    if (!s || s->head == NONE32)
+    tp_checker *ck = f->d->ck;
+    uint32_t ti = term_of_id(ck, h->term_id);
+    if (ti == NONE32)
         return 0;
-    const mterm *t = &AT(ck->terms, mterm, s->head);
+    const mterm *t = &AT(ck->terms, mterm, ti);
     if (t->script != f->script || t->nwords != f->nwords)
         return 0;
     if (is_prefix(f->key, t->key) || is_prefix(t->key, f->key))
@@ -1353,7 +1406,7 @@ static int on_fuzzy_hit(void *p, const tp_store_hit *h)
         return 0;
     if (f->best == NONE32 || dist < f->best_dist ||
         (dist == f->best_dist && t->status < AT(ck->terms, mterm, f->best).status)) {
-        f->best = s->head;
+        f->best = ti;
         f->best_dist = dist;
     }
     return 0;
@@ -1427,19 +1480,15 @@ static size_t misspelling(tp_check_doc *d)
 /* A Russian name in ISO 9 (Ûžno-Kurilʹsk, Kunašir): its Russian romanisation key finds the
  * concept; the spelling is evidence of the scheme for the whole-document check. */
 typedef struct ru_ctx {
-    const tp_checker *ck;
+    tp_checker *ck;
     uint32_t term;
 } ru_ctx;
 
 static int on_ru_hit(void *p, const tp_store_hit *h)
 {
     ru_ctx *r = p;
-    const slot *s = table_find(&r->ck->by_id, (uint64_t)h->term_id);
-    if (s && s->head != NONE32) {
-        r->term = s->head;
-        return 1;
-    }
-    return 0;
+    r->term = term_of_id(r->ck, h->term_id);
+    return r->term != NONE32;
 }
 
 static size_t iso9_name(tp_check_doc *d)
@@ -1833,7 +1882,18 @@ static void end_word(tp_check_doc *d)
     if (d->qn == QUEUE)
         match_head(d);
     token *t = &d->q[(d->qh + d->qn) % QUEUE];
-    size_t fl = fold_word(ck, d->wraw, fl_raw, t->fold, &d->tmp);
+    size_t fl = 0;
+    if (!d->wnonascii) {
+        /* fold_word's ASCII case, inline: this runs for nearly every word of English text. */
+        for (size_t i = 0; i < fl_raw; i++) {
+            char c = d->wraw[i];
+            if (c == '\'' || c == '`')
+                continue;
+            t->fold[fl++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+        }
+    } else {
+        fl = fold_word(ck, d->wraw, fl_raw, t->fold, &d->tmp);
+    }
     if (fl == (size_t)-1 || fl == 0 || fl > 255) {
         d->wlen = 0;
         d->hard = 1;
@@ -1846,10 +1906,14 @@ static void end_word(tp_check_doc *d)
     t->slen = (uint8_t)d->slen;
     t->script = (uint8_t)d->wscript;
     t->joined = !d->hard && d->qn > 0;
-    t->nonascii = !is_ascii(d->wraw, d->wlen);
-    size_t i = 0;
-    int32_t c0 = tp_utf8_next(d->wraw, d->wlen, &i);
-    t->cap = c0 > 0 && u_isupper(c0);
+    t->nonascii = (uint8_t)d->wnonascii;
+    if ((unsigned char)d->wraw[0] < 0x80) {
+        t->cap = d->wraw[0] >= 'A' && d->wraw[0] <= 'Z';
+    } else {
+        size_t i = 0;
+        int32_t c0 = tp_utf8_next(d->wraw, d->wlen, &i);
+        t->cap = c0 > 0 && u_isupper(c0);
+    }
     t->line = d->wline;
     t->col = d->wcol;
     t->eline = d->weline;
@@ -1864,6 +1928,11 @@ static void end_word(tp_check_doc *d)
     for (size_t k = 0; k < ns; k++) {
         t->stems[k] = (uint8_t)stems[k];
         t->h[k] = fnv(t->fold, stems[k], FNV0);
+    }
+    if (ck->word_tab.cap) {
+        /* The probe of this word as a name's first word comes a few words later. */
+        uint64_t key = window_mix(FNV0, t->h[0]);
+        PREFETCH(&ck->word_tab.slots[(key ? key : 1) & (ck->word_tab.cap - 1)]);
     }
     d->qn++;
     d->wlen = 0;
@@ -1900,6 +1969,7 @@ static void put_cp(tp_check_doc *d, uint32_t c, unsigned long line, unsigned lon
             d->wline = line;
             d->wcol = col;
             d->wlong = 0;
+            d->wnonascii = 0;
         }
         d->letters[SC_LATIN] += c >= 'A';
         if (d->wlen + 1 > WORD_MAX)
@@ -1939,6 +2009,7 @@ static void put_cp(tp_check_doc *d, uint32_t c, unsigned long line, unsigned lon
             d->wline = line;
             d->wcol = col;
             d->wlong = 0;
+            d->wnonascii = 0;
         } else if (s == TP_SCRIPT_CYRILLIC || s == TP_SCRIPT_LATIN) {
             if (sc != d->wscript && d->wscript == SC_LATIN && s == TP_SCRIPT_CYRILLIC)
                 d->wscript = SC_CYRILLIC;
@@ -1953,6 +2024,7 @@ static void put_cp(tp_check_doc *d, uint32_t c, unsigned long line, unsigned lon
         else if (c < 0x800) { u[0] = (char)(0xC0 | (c >> 6)); u[1] = (char)(0x80 | (c & 0x3F)); n = 2; }
         else if (c < 0x10000) { u[0] = (char)(0xE0 | (c >> 12)); u[1] = (char)(0x80 | ((c >> 6) & 0x3F)); u[2] = (char)(0x80 | (c & 0x3F)); n = 3; }
         else { u[0] = (char)(0xF0 | (c >> 18)); u[1] = (char)(0x80 | ((c >> 12) & 0x3F)); u[2] = (char)(0x80 | ((c >> 6) & 0x3F)); u[3] = (char)(0x80 | (c & 0x3F)); n = 4; }
+        d->wnonascii |= c >= 0x80;
         if (d->wlen + n > WORD_MAX)
             d->wlong = 1;
         else {
@@ -1986,10 +2058,52 @@ static void put_cp(tp_check_doc *d, uint32_t c, unsigned long line, unsigned lon
         d->sentence++;
 }
 
+static int is_ascii_alnum(unsigned char c)
+{
+    return (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10;
+}
+
 tp_status tp_check_text_at(tp_check_doc *d, const char *s, size_t len, unsigned long line,
                            unsigned long col)
 {
     for (size_t i = 0; i < len;) {
+        unsigned char b = (unsigned char)s[i];
+        if (!d->ja_n && is_ascii_alnum(b)) {
+            /* A run of ASCII letters and digits: put_cp's first case, a run at a time. */
+            size_t j = i + 1;
+            unsigned long upper = b >= 'A';
+            while (j < len && is_ascii_alnum((unsigned char)s[j]))
+                upper += (unsigned char)s[j++] >= 'A';
+            size_t n = j - i;
+            if (d->wlen == 0) {
+                d->wscript = SC_LATIN;
+                d->wline = line;
+                d->wcol = col;
+                d->wlong = 0;
+                d->wnonascii = 0;
+            }
+            d->letters[SC_LATIN] += upper;
+            if (d->wlen + n > WORD_MAX) {
+                d->wlong = 1;
+            } else {
+                memcpy(d->wraw + d->wlen, s + i, n);
+                d->wlen += n;
+            }
+            col += n;
+            d->weline = line;
+            d->wecol = col;
+            i = j;
+            continue;
+        }
+        if (b == ' ' && !d->ja_n) {
+            /* put_cp's way with a space: the word ends, the space is a soft separator. */
+            end_word(d);
+            if (d->slen + 4 <= SEP_MAX)
+                d->sep[d->slen++] = ' ';
+            col++;
+            i++;
+            continue;
+        }
         int32_t c = tp_utf8_next(s, len, &i);
         if (c < 0)
             return TP_ERR_INPUT;
@@ -2006,6 +2120,48 @@ tp_status tp_check_cp_at(tp_check_doc *d, uint32_t cp, unsigned long line, unsig
     return d->failed;
 }
 
+/* Validates a line as tp_utf8_check does (no NUL, no bad sequence) and counts its code points in
+ * the same pass. Returns 0, or the 1-based offset of the first bad byte. */
+static size_t check_count(const char *s, size_t n, size_t *count)
+{
+    size_t i = 0, cps = 0;
+    while (i < n) {
+        if ((unsigned char)s[i] - 1u < 0x7Fu) {
+            i++;
+            cps++;
+            continue;
+        }
+        size_t at = i;
+        if (tp_utf8_next(s, n, &i) <= 0)
+            return at + 1;
+        cps++;
+    }
+    *count = cps;
+    return 0;
+}
+
+/* One whole line (its newline cut off): validated, read, and ended by its newline. */
+static tp_status feed_line(tp_check_doc *d, const char *s, size_t len, tp_error *err)
+{
+    if (len && s[len - 1] == '\r')
+        len--;
+    size_t cps = 0;
+    size_t bad = check_count(s, len, &cps);
+    if (bad) {
+        unsigned long col = (unsigned long)tp_utf8_count(s, bad - 1) + 1;
+        return tp_error_at(err, TP_ERR_INPUT, d->name, d->lineno, col,
+                           "invalid UTF-8 (byte 0x%02x)", (unsigned)(unsigned char)s[bad - 1]);
+    }
+    tp_status st = tp_reader_line(&d->reader, d, s, len, d->lineno);
+    if (!st)
+        st = tp_check_cp_at(d, '\n', d->lineno, (unsigned long)cps + 1, 1);
+    if (st)
+        return st == TP_ERR_NOMEM ? tp_error_nomem(err)
+                                  : tp_error_at(err, st, d->name, d->lineno, 0, "%s",
+                                                tp_strerror(st));
+    return TP_OK;
+}
+
 tp_status tp_check_feed(tp_check_doc *d, const char *data, size_t len, tp_error *err)
 {
     const char *end = data + len;
@@ -2015,32 +2171,20 @@ tp_status tp_check_feed(tp_check_doc *d, const char *data, size_t len, tp_error 
         if (d->line.len + n > LINE_MAX_BYTES)
             return tp_error_at(err, TP_ERR_INPUT, d->name, d->lineno + 1, 0,
                                "line longer than %zu bytes", LINE_MAX_BYTES);
-        tp_status st = tp_buf_append(&d->line, data, n);
-        if (st)
-            return tp_error_nomem(err);
-        data += n;
-        if (!nl)
-            break;
-        data++;
-        d->lineno++;
-        size_t ll = d->line.len;
-        if (ll && d->line.data[ll - 1] == '\r')
-            ll--;
-        size_t bad = tp_utf8_check(d->line.data, ll);
-        if (bad) {
-            unsigned long col = (unsigned long)tp_utf8_count(d->line.data, bad - 1) + 1;
-            return tp_error_at(err, TP_ERR_INPUT, d->name, d->lineno, col,
-                               "invalid UTF-8 (byte 0x%02x)",
-                               (unsigned)(unsigned char)d->line.data[bad - 1]);
+        if (!nl || d->line.len) {
+            /* Only a line split across chunks is copied; whole lines are read in place. */
+            if (tp_buf_append(&d->line, data, n))
+                return tp_error_nomem(err);
+            if (!nl)
+                break;
         }
-        st = tp_reader_line(&d->reader, d, d->line.data ? d->line.data : "", ll, d->lineno);
-        if (!st)
-            st = tp_check_cp_at(d, '\n', d->lineno, (unsigned long)tp_utf8_count(d->line.data ? d->line.data : "", ll) + 1, 1);
-        if (st)
-            return st == TP_ERR_NOMEM ? tp_error_nomem(err)
-                                      : tp_error_at(err, st, d->name, d->lineno, 0, "%s",
-                                                    tp_strerror(st));
+        d->lineno++;
+        tp_status st = d->line.len ? feed_line(d, d->line.data, d->line.len, err)
+                                   : feed_line(d, data, n, err);
         tp_buf_reset(&d->line);
+        if (st)
+            return st;
+        data = nl + 1;
     }
     return TP_OK;
 }
