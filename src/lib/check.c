@@ -31,22 +31,28 @@
 #define LINE_MAX_BYTES ((size_t)16 * 1024 * 1024)
 #define OCC_MAX 100000       /* occurrences kept per document for the whole-document rules */
 #define EVIDENCE_MAX 4096    /* romanisation evidence kept per document */
+#define UNIT_OCC_MAX 1024    /* names kept per translation unit for the key-term check */
+#define UNIT_SEG_MAX 16      /* segments per translation unit (a TMX unit in many languages) */
 #define NONE32 UINT32_MAX
 
 const char *const tp_check_rules[] = {
     "deprecated-term", "superseded-term", "forbidden-term", "inconsistent-term",
-    "unpaired-usage", "misspelling", "romanisation-mix", NULL,
+    "unpaired-usage", "misspelling", "romanisation-mix", "key-term-missing",
+    "key-term-deprecated", NULL,
 };
 enum { R_DEPRECATED, R_SUPERSEDED, R_FORBIDDEN, R_INCONSISTENT, R_UNPAIRED, R_MISSPELLING,
-       R_ROMAN };
+       R_ROMAN, R_KEY_MISSING, R_KEY_DEPRECATED };
+/* key-term-deprecated's default is the severity of the status itself (see key_terms). */
 static const tp_severity default_severity[] = {
     TP_SEVERITY_ERROR, TP_SEVERITY_WARNING, TP_SEVERITY_ERROR, TP_SEVERITY_WARNING,
-    TP_SEVERITY_WARNING, TP_SEVERITY_WARNING, TP_SEVERITY_WARNING,
+    TP_SEVERITY_WARNING, TP_SEVERITY_WARNING, TP_SEVERITY_WARNING, TP_SEVERITY_WARNING,
+    TP_SEVERITY_ERROR,
 };
 
 /* Scripts a term or a word is matched in; also the index of the suggestion's language. */
 enum { SC_LATIN = 0, SC_CYRILLIC = 1, SC_JA = 2, SC_NONE = 3 };
 static const char *const script_lang[] = {"en", "ru", "ja"};
+static const char *const script_name[] = {"English", "Russian", "Japanese"};
 
 /* Whose usage a term is: names of one place that differ in side are inconsistent when one
  * document uses both without pairing them. HISTORIC terms are left to their status finding. */
@@ -926,6 +932,21 @@ typedef struct evidence {
     char *found, *suggestion, *concept;
 } evidence;
 
+/* A name in a segment of the current translation unit. */
+typedef struct unit_occ {
+    uint32_t term, concept;
+    uint8_t seg;              /* index of its segment in the unit */
+    unsigned long line, col, eline, ecol;
+    char *found;
+} unit_occ;
+
+typedef struct unit_seg {
+    uint8_t role;             /* TP_SEG_SOURCE or TP_SEG_TARGET */
+    uint8_t script;           /* the script of its language's terms, SC_NONE when the glossary
+                                 has none (a language other than en, ru, ja) */
+    uint8_t text;             /* it holds letters (an empty target is untranslated) */
+} unit_seg;
+
 typedef struct suppress_ev {
     unsigned long line, col;
     int enable;
@@ -974,6 +995,12 @@ struct tp_check_doc {
     /* held-back words */
     token q[QUEUE];
     size_t qh, qn;
+    /* bilingual documents: the current unit's segments and names */
+    int seg_role;             /* TP_SEG_*: where text goes now */
+    unsigned long seg_letters;
+    unit_seg segs[UNIT_SEG_MAX];
+    size_t nsegs;
+    vec unit;                 /* unit_occ */
     /* results */
     vec findings, occs, ev_ja, ev_ru, suppress;
     gloss_state *gloss;
@@ -1061,6 +1088,7 @@ tp_status tp_check_begin(tp_checker *ck, const char *name, tp_check_format forma
     d->ev_ja = (vec)VEC(evidence);
     d->ev_ru = (vec)VEC(evidence);
     d->suppress = (vec)VEC(suppress_ev);
+    d->unit = (vec)VEC(unit_occ);
     d->name = dup_str(name ? name : "-");
     d->ja = malloc(JA_RUN_MAX * sizeof *d->ja);
     d->ja_raw = malloc(JA_RUN_MAX * sizeof *d->ja_raw);
@@ -1217,6 +1245,38 @@ static void rule_match(tp_check_doc *d, const mterm *t, unsigned long line, unsi
 
 static void ja_evidence(tp_check_doc *d, const token *t);
 
+static int status_rule(const mterm *t)
+{
+    return t->status == TP_TERM_DEPRECATED   ? R_DEPRECATED
+           : t->status == TP_TERM_SUPERSEDED ? R_SUPERSEDED
+           : t->status == TP_TERM_FORBIDDEN  ? R_FORBIDDEN
+                                             : -1;
+}
+
+/* The finding of a deprecated, superseded or forbidden term, with the preferred term of its
+ * script. Nothing for a term in good standing. */
+static void status_finding(tp_check_doc *d, const mterm *t, unsigned long line, unsigned long col,
+                           unsigned long eline, unsigned long ecol, const char *found)
+{
+    const tp_checker *ck = d->ck;
+    int rule = status_rule(t);
+    if (rule < 0)
+        return;
+    const mconcept *c = concept_at(ck, t->concept);
+    const char *pref = preferred_text(ck, t);
+    const char *status = tp_term_status_name((tp_term_status)t->status);
+    if (pref && t->usage)
+        add_finding(d, tp_check_rules[rule], severity_of(ck, rule), line, col, eline, ecol,
+                    found, pref, c->ext_id, "\"%s\" is %s (%s); use \"%s\"", found, status,
+                    t->usage, pref);
+    else if (pref)
+        add_finding(d, tp_check_rules[rule], severity_of(ck, rule), line, col, eline, ecol,
+                    found, pref, c->ext_id, "\"%s\" is %s; use \"%s\"", found, status, pref);
+    else
+        add_finding(d, tp_check_rules[rule], severity_of(ck, rule), line, col, eline, ecol,
+                    found, NULL, c->ext_id, "\"%s\" is %s", found, status);
+}
+
 /* A glossary term was found: its status finding now, its occurrence for later. */
 static void term_match(tp_check_doc *d, uint32_t ti, unsigned long line, unsigned long col,
                        unsigned long eline, unsigned long ecol, uint32_t sentence,
@@ -1226,24 +1286,26 @@ static void term_match(tp_check_doc *d, uint32_t ti, unsigned long line, unsigne
     const mterm *t = &AT(ck->terms, mterm, ti);
     const mconcept *c = concept_at(ck, t->concept);
     d->names++;
-    const char *pref = preferred_text(ck, t);
-    int rule = t->status == TP_TERM_DEPRECATED   ? R_DEPRECATED
-               : t->status == TP_TERM_SUPERSEDED ? R_SUPERSEDED
-               : t->status == TP_TERM_FORBIDDEN  ? R_FORBIDDEN
-                                                 : -1;
-    if (rule >= 0) {
-        const char *status = tp_term_status_name((tp_term_status)t->status);
-        if (pref && t->usage)
-            add_finding(d, tp_check_rules[rule], severity_of(ck, rule), line, col, eline, ecol,
-                        found, pref, c->ext_id, "\"%s\" is %s (%s); use \"%s\"", found, status,
-                        t->usage, pref);
-        else if (pref)
-            add_finding(d, tp_check_rules[rule], severity_of(ck, rule), line, col, eline, ecol,
-                        found, pref, c->ext_id, "\"%s\" is %s; use \"%s\"", found, status, pref);
-        else
-            add_finding(d, tp_check_rules[rule], severity_of(ck, rule), line, col, eline, ecol,
-                        found, NULL, c->ext_id, "\"%s\" is %s", found, status);
+    /* A target's status findings wait for the unit's end: one that translates a name of the
+     * source becomes a key-term finding instead. */
+    int deferred = 0;
+    if (d->seg_role && d->nsegs && d->unit.count < UNIT_OCC_MAX) {
+        unit_occ *u = vec_push(&d->unit);
+        if (!u || !(u->found = dup_str(found))) {
+            d->failed = TP_ERR_NOMEM;
+            return;
+        }
+        u->term = ti;
+        u->concept = t->concept;
+        u->seg = (uint8_t)(d->nsegs - 1);
+        u->line = line;
+        u->col = col;
+        u->eline = eline;
+        u->ecol = ecol;
+        deferred = d->seg_role == TP_SEG_TARGET;
     }
+    if (!deferred)
+        status_finding(d, t, line, col, eline, ecol, found);
     /* Occurrences matter only for concepts whose names differ in whose usage they are. */
     uint8_t sides = c && t->script < 3 ? c->sides[t->script] : 0;
     if ((sides & (sides - 1)) == 0 || t->side == SIDE_HISTORIC || d->occs.count >= OCC_MAX)
@@ -1958,6 +2020,135 @@ void tp_check_gap(tp_check_doc *d, int sentence)
         d->sentence++;
 }
 
+/* ---- bilingual documents ---- */
+
+/* The script whose terms a language is written in, by its primary subtag. */
+static uint8_t lang_script(const char *lang)
+{
+    for (int s = 0; s < 3; s++) {
+        size_t n = strlen(script_lang[s]);
+        if (lang && !strncasecmp(lang, script_lang[s], n) &&
+            (lang[n] == '\0' || lang[n] == '-' || lang[n] == '_'))
+            return (uint8_t)s;
+    }
+    return SC_NONE;
+}
+
+static unsigned long letters(const tp_check_doc *d)
+{
+    return d->letters[0] + d->letters[1] + d->letters[2];
+}
+
+void tp_check_segment(tp_check_doc *d, int role, const char *lang)
+{
+    /* A name ends with its segment: what is held back is matched now, so that it lands in the
+     * segment it was read in. */
+    end_word(d);
+    ja_match(d);
+    drain(d, 0);
+    hard_break(d);
+    d->sentence++;
+    if (d->seg_role && d->nsegs)
+        d->segs[d->nsegs - 1].text = letters(d) > d->seg_letters;
+    d->seg_role = TP_SEG_NONE;
+    if (role == TP_SEG_NONE || d->nsegs == UNIT_SEG_MAX)
+        return; /* past the limit a segment is checked as plain text */
+    unit_seg *g = &d->segs[d->nsegs++];
+    g->role = (uint8_t)role;
+    g->script = lang_script(lang);
+    g->text = 0;
+    d->seg_role = role;
+    d->seg_letters = letters(d);
+}
+
+/* The key-term check of one unit, as CAT tools and Xbench make it: a name in the source wants
+ * the glossary's term of the target's language in the target, and a target that translates it
+ * with a deprecated, superseded or forbidden term is told the preferred one. */
+static void key_terms(tp_check_doc *d)
+{
+    const tp_checker *ck = d->ck;
+    const unit_occ *u = d->unit.items;
+    size_t n = d->unit.count;
+    for (size_t i = 0; i < n; i++) {
+        const unit_seg *g = &d->segs[u[i].seg];
+        if (g->role != TP_SEG_TARGET)
+            continue;
+        const mterm *t = &AT(ck->terms, mterm, u[i].term);
+        int rule = status_rule(t);
+        if (rule < 0)
+            continue;
+        const unit_occ *src = NULL;
+        for (size_t k = 0; k < n && !src; k++)
+            if (d->segs[u[k].seg].role == TP_SEG_SOURCE && u[k].concept == u[i].concept)
+                src = &u[k];
+        if (!src) {
+            status_finding(d, t, u[i].line, u[i].col, u[i].eline, u[i].ecol, u[i].found);
+            continue;
+        }
+        const mconcept *c = concept_at(ck, t->concept);
+        uint32_t p = g->script < 3 ? c->preferred[g->script] : NONE32;
+        const char *pref = p != NONE32 ? AT(ck->terms, mterm, p).text : preferred_text(ck, t);
+        /* By default as severe as the status is in running text. */
+        tp_severity sev = ck->house.builtin[R_KEY_DEPRECATED] ? severity_of(ck, R_KEY_DEPRECATED)
+                                                              : severity_of(ck, rule);
+        const char *status = tp_term_status_name((tp_term_status)t->status);
+        if (pref)
+            add_finding(d, tp_check_rules[R_KEY_DEPRECATED], sev, u[i].line, u[i].col,
+                        u[i].eline, u[i].ecol, u[i].found, pref, c->ext_id,
+                        "\"%s\" translates \"%s\" (line %lu) with a %s term; use \"%s\"",
+                        u[i].found, src->found, src->line, status, pref);
+        else
+            add_finding(d, tp_check_rules[R_KEY_DEPRECATED], sev, u[i].line, u[i].col,
+                        u[i].eline, u[i].ecol, u[i].found, NULL, c->ext_id,
+                        "\"%s\" translates \"%s\" (line %lu) with a %s term", u[i].found,
+                        src->found, src->line, status);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (d->segs[u[i].seg].role != TP_SEG_SOURCE || u[i].concept == NONE32)
+            continue;
+        int again = 0;
+        for (size_t k = 0; k < i && !again; k++)
+            again = d->segs[u[k].seg].role == TP_SEG_SOURCE && u[k].concept == u[i].concept;
+        if (again)
+            continue; /* one finding a place a unit */
+        const mconcept *c = concept_at(ck, u[i].concept);
+        for (size_t s = 0; s < d->nsegs; s++) {
+            const unit_seg *g = &d->segs[s];
+            if (g->role != TP_SEG_TARGET || !g->text || g->script >= 3 ||
+                c->preferred[g->script] == NONE32)
+                continue; /* untranslated, or a language the glossary has no terms in */
+            /* Any name of the place in the target's script will do here; one in bad standing
+             * has had its own finding above. */
+            int found = 0;
+            for (size_t k = 0; k < n && !found; k++)
+                found = u[k].seg == s && u[k].concept == u[i].concept &&
+                        AT(ck->terms, mterm, u[k].term).script == g->script;
+            if (found)
+                continue;
+            const char *pref = AT(ck->terms, mterm, c->preferred[g->script]).text;
+            add_finding(d, tp_check_rules[R_KEY_MISSING], severity_of(ck, R_KEY_MISSING),
+                        u[i].line, u[i].col, u[i].eline, u[i].ecol, u[i].found, pref, c->ext_id,
+                        "the target lacks \"%s\", the glossary's %s term for \"%s\"", pref,
+                        script_name[g->script], u[i].found);
+        }
+    }
+}
+
+static void unit_clear(tp_check_doc *d)
+{
+    for (size_t i = 0; i < d->unit.count; i++)
+        free(AT(d->unit, unit_occ, i).found);
+    d->unit.count = 0;
+    d->nsegs = 0;
+}
+
+void tp_check_unit_end(tp_check_doc *d)
+{
+    tp_check_segment(d, TP_SEG_NONE, NULL);
+    key_terms(d);
+    unit_clear(d);
+}
+
 static void put_cp(tp_check_doc *d, uint32_t c, unsigned long line, unsigned long col,
                    unsigned long ecol)
 {
@@ -2342,6 +2533,8 @@ static int cmp_finding(const void *a, const void *b)
 
 static void free_doc(tp_check_doc *d)
 {
+    unit_clear(d);
+    free(d->unit.items);
     for (size_t i = 0; i < d->occs.count; i++)
         free(AT(d->occs, occ, i).found);
     for (int k = 0; k < 2; k++) {
@@ -2399,6 +2592,8 @@ tp_status tp_check_end(tp_check_doc *d, tp_findings **out, tp_error *err)
             return st;
         }
     }
+    if (d->nsegs)
+        tp_check_unit_end(d); /* a file that ends inside a unit */
     end_word(d);
     ja_match(d);
     drain(d, 0);

@@ -50,6 +50,15 @@ tp_status tp_check_suppress(tp_check_doc *doc, int enable, const char *rules, si
 /* The document's own language declaration (the first one counts). */
 void tp_check_declare_lang(tp_check_doc *doc, const char *lang, size_t len);
 
+/* Bilingual documents (XLIFF, TMX). A segment's text starts: role TP_SEG_SOURCE or
+ * TP_SEG_TARGET, in language lang (a BCP 47 tag, may be empty); TP_SEG_NONE ends it. Text outside
+ * segments is not checked. */
+enum { TP_SEG_NONE = 0, TP_SEG_SOURCE = 1, TP_SEG_TARGET = 2 };
+void tp_check_segment(tp_check_doc *doc, int role, const char *lang);
+/* The translation unit (XLIFF 1.2 trans-unit, XLIFF 2 segment, TMX tu) ends: its source and
+ * target segments are compared term by term (the key-term check). */
+void tp_check_unit_end(tp_check_doc *doc);
+
 /* ---- the readers (check_read.c) ---- */
 
 typedef struct tp_reader {
@@ -63,6 +72,16 @@ typedef struct tp_reader {
     char raw_end[16];       /* HTML: the end tag of the raw text element being skipped */
     tp_buf tag;             /* HTML/XML: the tag or comment being read */
     unsigned long tag_line, tag_col;
+    /* bilingual XML: what its root said, and where in a unit the reader is */
+    int root_seen;
+    int bilingual;          /* 0, or the root's kind (BI_* in check_read.c) */
+    int in_seg;             /* inside a source or target (a TMX <seg>) */
+    int code_depth;         /* inside inline native code (bpt, ept, it, ph, ut): not text */
+    int aside_depth;        /* XLIFF alt-trans, seg-source: text that is no segment of the unit */
+    int tuv_first;          /* TMX: the next <seg> is its unit's first */
+    char src_lang[16], trg_lang[16];  /* the file's (TMX: the header's srclang) */
+    char unit_src[16];      /* TMX: the unit's srclang */
+    char seg_lang[16];      /* TMX: the <tuv>'s language */
 } tp_reader;
 
 /* Reads one line (without its newline; len bytes of valid UTF-8) of source line number line. */

@@ -1,14 +1,17 @@
 /* The checker's readers: which parts of a source line are text. Plain text is all text;
  * Markdown skips code spans and blocks, URLs, link targets and HTML; HTML and XML skip markup,
- * comments, scripts and code, and decode entities. Each piece of text goes to the checker with
+ * comments, scripts and code, and decode entities; XML whose root is <xliff> or <tmx> is read as
+ * source and target segments of translation units. Each piece of text goes to the checker with
  * its line and column in the source, so positions are never searched for again. */
 #include "check_int.h"
+#include "toponym/tm.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 enum { ST_TEXT = 0, ST_FENCE, ST_COMMENT, ST_TAG, ST_RAW, ST_CDATA };
+enum { BI_NONE = 0, BI_XLIFF1, BI_XLIFF2, BI_TMX };
 
 #define TAG_MAX ((size_t)64 * 1024)
 
@@ -364,6 +367,119 @@ static const char *attribute(const char *tag, size_t len, const char *name, size
     return NULL;
 }
 
+static int is_name(const char *name, size_t n, const char *want)
+{
+    return strlen(want) == n && !strncmp(name, want, n);
+}
+
+/* Copies attribute name of a tag into out (empty when absent or too long). */
+static void copy_attribute(const char *t, size_t len, const char *name, char out[16])
+{
+    size_t vl = 0;
+    const char *v = attribute(t, len, name, &vl);
+    if (v && vl < 16) {
+        memcpy(out, v, vl);
+        out[vl] = '\0';
+    } else {
+        out[0] = '\0';
+    }
+}
+
+static void segment_start(tp_reader *r, tp_check_doc *doc, int role, const char *lang)
+{
+    r->in_seg = 1;
+    r->code_depth = 0;
+    /* The document's language is its (first) source language. */
+    if (role == TP_SEG_SOURCE && lang[0])
+        tp_check_declare_lang(doc, lang, strlen(lang));
+    tp_check_segment(doc, role, lang);
+}
+
+static void segment_end(tp_reader *r, tp_check_doc *doc)
+{
+    if (!r->in_seg)
+        return;
+    r->in_seg = 0;
+    tp_check_segment(doc, TP_SEG_NONE, NULL);
+}
+
+/* The structure of XLIFF 1.2 (file, trans-unit, source, target), XLIFF 2 (xliff, segment,
+ * source, target) and TMX (header, tu, tuv, seg). Returns 1 when the tag was one of them or
+ * inline markup inside a segment, which splits no name; 0 leaves the tag to end_tag. */
+static int bilingual_tag(tp_reader *r, tp_check_doc *doc, const char *t, size_t len,
+                         const char *name, size_t n, int closing, int self_closing)
+{
+    char lang[16];
+    if (r->bilingual == BI_TMX) {
+        if (is_name(name, n, "header") && !closing) {
+            copy_attribute(t, len, "srclang", r->src_lang);
+        } else if (is_name(name, n, "tu")) {
+            segment_end(r, doc);
+            if (closing) {
+                tp_check_unit_end(doc);
+            } else {
+                copy_attribute(t, len, "srclang", r->unit_src);
+                if (!r->unit_src[0])
+                    memcpy(r->unit_src, r->src_lang, sizeof r->unit_src);
+                r->tuv_first = 1;
+            }
+        } else if (is_name(name, n, "tuv") && !closing) {
+            copy_attribute(t, len, "xml:lang", r->seg_lang);
+            if (!r->seg_lang[0])
+                copy_attribute(t, len, "lang", r->seg_lang);   /* TMX 1.1 */
+        } else if (is_name(name, n, "seg")) {
+            if (closing) {
+                segment_end(r, doc);
+            } else if (!self_closing) {
+                /* Source and target by language, never by position; with srclang="*all*" (any
+                 * may be the source) the first variant is. */
+                int source = r->unit_src[0] && strcmp(r->unit_src, "*all*") != 0
+                                 ? tp_tm_lang_meets(r->seg_lang, r->unit_src)
+                                 : r->tuv_first;
+                r->tuv_first = 0;
+                segment_start(r, doc, source ? TP_SEG_SOURCE : TP_SEG_TARGET, r->seg_lang);
+            }
+        } else if (r->in_seg) {
+            if ((is_name(name, n, "bpt") || is_name(name, n, "ept") || is_name(name, n, "it") ||
+                 is_name(name, n, "ph") || is_name(name, n, "ut")) && !self_closing)
+                r->code_depth += closing ? (r->code_depth > 0 ? -1 : 0) : 1;
+        } else {
+            return 0;
+        }
+        return 1;
+    }
+    /* XLIFF */
+    if (is_name(name, n, "file") && !closing && r->bilingual == BI_XLIFF1) {
+        copy_attribute(t, len, "source-language", r->src_lang);
+        copy_attribute(t, len, "target-language", r->trg_lang);
+    } else if (is_name(name, n, "alt-trans") || is_name(name, n, "seg-source")) {
+        /* Suggestions from a memory, and a copy of the source with markers. */
+        if (!self_closing)
+            r->aside_depth += closing ? (r->aside_depth > 0 ? -1 : 0) : 1;
+    } else if ((is_name(name, n, "source") || is_name(name, n, "target")) && !r->aside_depth) {
+        if (closing) {
+            segment_end(r, doc);
+        } else if (!self_closing) {
+            int source = name[0] == 's';
+            copy_attribute(t, len, "xml:lang", lang);
+            segment_start(r, doc, source ? TP_SEG_SOURCE : TP_SEG_TARGET,
+                          lang[0] ? lang : source ? r->src_lang : r->trg_lang);
+        }
+    } else if (closing && (is_name(name, n, "trans-unit") || is_name(name, n, "segment") ||
+                           is_name(name, n, "ignorable") || is_name(name, n, "unit"))) {
+        segment_end(r, doc);
+        tp_check_unit_end(doc);
+    } else if (r->in_seg) {
+        /* XLIFF 1.2's native codes hold the original markup as text; XLIFF 2's are empty. */
+        if ((is_name(name, n, "bpt") || is_name(name, n, "ept") || is_name(name, n, "it") ||
+             is_name(name, n, "ph") || is_name(name, n, "sub")) && !self_closing)
+            r->code_depth += closing ? (r->code_depth > 0 ? -1 : 0) : 1;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 /* A complete tag (the text between < and >) has been read. */
 static void end_tag(tp_reader *r, tp_check_doc *doc)
 {
@@ -376,6 +492,26 @@ static void end_tag(tp_reader *r, tp_check_doc *doc)
            t[i + n] != '\n')
         n++;
     const char *name = t + i;
+    int self_closing = len && t[len - 1] == '/';
+    if (!r->root_seen && r->format == TP_CHECK_XML && !closing && len && t[0] != '?' &&
+        t[0] != '!') {
+        /* The root says whether this is a bilingual file. */
+        r->root_seen = 1;
+        if (is_name(name, n, "xliff")) {
+            size_t vl = 0;
+            const char *v = attribute(t, len, "version", &vl);
+            r->bilingual = v && vl && v[0] == '1' ? BI_XLIFF1 : BI_XLIFF2;
+            copy_attribute(t, len, "srcLang", r->src_lang);
+            copy_attribute(t, len, "trgLang", r->trg_lang);
+        } else if (is_name(name, n, "tmx")) {
+            r->bilingual = BI_TMX;
+        }
+    }
+    if (r->bilingual) {
+        if (!bilingual_tag(r, doc, t, len, name, n, closing, self_closing))
+            tp_check_gap(doc, 1);
+        return;
+    }
     /* xml:lang before lang, so that XHTML's xml:lang wins when both are present. */
     size_t vl = 0;
     const char *v = attribute(t, len, "xml:lang", &vl);
@@ -383,7 +519,6 @@ static void end_tag(tp_reader *r, tp_check_doc *doc)
         v = attribute(t, len, "lang", &vl);
     if (v && !closing)
         tp_check_declare_lang(doc, v, vl);
-    int self_closing = len && t[len - 1] == '/';
     if (in_list(code_tags, name, n)) {
         if (closing && r->skip_depth)
             r->skip_depth--;
@@ -442,6 +577,14 @@ static uint32_t entity(const char *s, size_t len, size_t *n)
     return 0;
 }
 
+/* Whether the text at the reader is to be checked. */
+static int is_text(const tp_reader *r)
+{
+    if (r->bilingual)
+        return r->in_seg && !r->code_depth;
+    return r->skip_depth == 0;
+}
+
 static tp_status markup_line(tp_reader *r, tp_check_doc *doc, const char *s, size_t len,
                              unsigned long line)
 {
@@ -451,7 +594,7 @@ static tp_status markup_line(tp_reader *r, tp_check_doc *doc, const char *s, siz
     unsigned long from_col = 1;
 #define FLUSH()                                                                                \
     do {                                                                                       \
-        if (r->skip_depth == 0 && (st = emit(doc, &c, from, from_col)))                        \
+        if (is_text(r) && (st = emit(doc, &c, from, from_col)))                                \
             return st;                                                                         \
     } while (0)
     while (c.i < len) {
@@ -482,7 +625,7 @@ static tp_status markup_line(tp_reader *r, tp_check_doc *doc, const char *s, siz
                     break;
                 }
                 FLUSH();
-                if (r->skip_depth == 0 && (st = tp_check_cp_at(doc, cp, line, c.col, n)))
+                if (is_text(r) && (st = tp_check_cp_at(doc, cp, line, c.col, n)))
                     return st;
                 advance(&c, n);
                 from = c.i;
