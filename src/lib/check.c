@@ -264,6 +264,10 @@ struct tp_checker {
     uint64_t *bloom;    /* one-deletion hashes of the terms, for the misspelling check: a blocked
                            filter, both bits of a hash in one word (one cache miss a hash) */
     size_t bloom_words; /* a power of two */
+    uint8_t lengths[2]; /* bit n-1: a Latin (0) or Cyrillic (1) term has n words, n <= 8 */
+    uint8_t *loud;      /* per glossary term: matching it may give a finding or evidence (a
+                           status other than preferred or admitted, a name of one side, a
+                           BGN/PCGN spelling); quiet terms are only counted */
     uint64_t no_typo[4096]; /* hashes of word sequences lately found to be no misspelling: text
                                repeats its capitalised words, the check need not */
     unsigned max_words, ja_max;
@@ -412,6 +416,13 @@ static tp_status add_hit(tp_checker *ck, slot *s, uint32_t term)
 static uint64_t bloom_mask(uint64_t h)
 {
     return (1ULL << (h & 63)) | (1ULL << ((h >> 6) & 63));
+}
+
+/* A misspelling is only looked for among terms of as many words: the filter keys each hash
+ * with the term's word count. */
+static uint64_t bloom_key(uint64_t h, size_t nwords)
+{
+    return h ^ (nwords * 0x9E3779B97F4A7C15ULL);
 }
 
 static void bloom_set(tp_checker *ck, uint64_t h)
@@ -741,6 +752,25 @@ static void mark_bgn(tp_checker *ck)
     }
 }
 
+static int status_rule(const mterm *t);
+
+/* Which terms need more than counting when found: with 200,000 names, loading a found term and
+ * its concept is two cache misses, and most names are in good standing. */
+static tp_status mark_loud(tp_checker *ck, tp_error *err)
+{
+    ck->loud = malloc(ck->terms.count ? ck->terms.count : 1);
+    if (!ck->loud)
+        return tp_error_nomem(err);
+    for (size_t i = 0; i < ck->terms.count; i++) {
+        const mterm *t = &AT(ck->terms, mterm, i);
+        const mconcept *c = &AT(ck->concepts, mconcept, t->concept);
+        uint8_t sides = t->script < 3 ? c->sides[t->script] : 0;
+        ck->loud[i] = status_rule(t) >= 0 || t->bgn ||
+                      ((sides & (sides - 1)) != 0 && t->side != SIDE_HISTORIC);
+    }
+    return TP_OK;
+}
+
 static tp_status build_bloom(tp_checker *ck, tp_error *err)
 {
     /* About eight bits a hash (a name has about ten): a few per cent of false positives, which
@@ -765,8 +795,10 @@ static tp_status build_bloom(tp_checker *ck, tp_error *err)
         if (st)
             return st;
         for (size_t k = 0; k < n; k++)
-            bloom_set(ck, h[k]);
+            bloom_set(ck, bloom_key(h[k], t->nwords));
         free(h);
+        if (t->nwords >= 1 && t->nwords <= 8)
+            ck->lengths[t->script] |= (uint8_t)(1u << (t->nwords - 1));
     }
     return TP_OK;
 }
@@ -793,6 +825,8 @@ tp_status tp_checker_new(tp_store *store, tp_norm *norm, tp_checker **out, tp_er
         mark_bgn(ck);
         st = build_bloom(ck, err);
     }
+    if (!st)
+        st = mark_loud(ck, err);
     if (st) {
         tp_checker_free(ck);
         return st;
@@ -815,6 +849,7 @@ void tp_checker_free(tp_checker *ck)
     free(ck->by_id.slots);
     free(ck->macron.slots);
     free(ck->bloom);
+    free(ck->loud);
     tp_house_free(&ck->house);
     arena_free(ck->arena);
     free(ck);
@@ -1496,8 +1531,10 @@ static size_t misspelling(tp_check_doc *d)
             kl += t->flen;
         }
         key[kl] = '\0';
-        /* A name ends in a capitalised word (Sea of Okhotsk, Kuril Islands). */
-        if (!ok || (w > 1 && !d->q[(d->qh + w - 1) % QUEUE].cap))
+        /* A name ends in a capitalised word (Sea of Okhotsk, Kuril Islands); and only terms
+         * of w words are looked at. */
+        if (!ok || (w > 1 && !d->q[(d->qh + w - 1) % QUEUE].cap) ||
+            !(ck->lengths[t0->script] & (1u << (w - 1))))
             continue;
         size_t cps = tp_utf8_count(key, kl);
         if (cps < 6)
@@ -1512,7 +1549,7 @@ static size_t misspelling(tp_check_doc *d)
             return 0;
         size_t keep = 0;
         for (size_t i = 0; i < nh; i++)
-            if (bloom_has(ck, hs[i]))
+            if (bloom_has(ck, bloom_key(hs[i], w)))
                 hs[keep++] = hs[i];
         fuzzy_ctx f = {d, key, w, t0->script, cps >= 9 ? 2u : 1u, NONE32, 0};
         if (keep)
@@ -1728,12 +1765,29 @@ static void ja_evidence(tp_check_doc *d, const token *t)
 static void match_head(tp_check_doc *d)
 {
     tp_checker *ck = d->ck;
+    const token *h0 = &d->q[d->qh];
+    if (!h0->cap && !h0->nonascii && h0->nstems == 1 && !ck->rule_tab.used &&
+        !table_find(&ck->word_tab, window_mix(FNV0, h0->h[0]))) {
+        /* Most words of a text: no name starts with them, and in lower-case ASCII they are no
+         * misspelling and no romanisation evidence either. */
+        pop(d, 1);
+        return;
+    }
     uint8_t choice[MAX_WORDS];
     best b = {0, {0}, 0}, r = {0, {0}, 0};
     search(d, &ck->word_tab, 0, FNV0, choice, &b);
     if (ck->rule_tab.used)
         search(d, &ck->rule_tab, 0, FNV0, choice, &r);
     size_t n = b.n > r.n ? b.n : r.n;
+    if (n > 0 && r.n == 0 && b.count == 1 && !d->seg_role && !ck->loud[b.terms[0]]) {
+        /* A name in good standing that no whole-document rule needs: counted, and its words
+         * are still romanisation evidence. */
+        d->names++;
+        for (size_t i = 0; i < n; i++)
+            ja_evidence(d, &d->q[(d->qh + i) % QUEUE]);
+        pop(d, n);
+        return;
+    }
     if (n == 0) {
         size_t w = iso9_name(d);
         if (!w)
