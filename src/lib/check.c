@@ -260,6 +260,7 @@ struct tp_checker {
     table ja_tab;       /* Japanese strings */
     table rule_tab;     /* the house rules' phrases (rebuilt on every load) */
     table by_id;        /* store term id -> term index; made when first needed */
+    table house_pref;   /* concept and script -> the term the house style prefers */
     table macron;       /* folded word -> term whose text writes it with a macron */
     uint64_t *bloom;    /* one-deletion hashes of the terms, for the misspelling check: a blocked
                            filter, both bits of a hash in one word (one cache miss a hash) */
@@ -273,6 +274,12 @@ struct tp_checker {
     unsigned max_words, ja_max;
     tp_house house;
 };
+
+/* The key of a place's term in a script, in house_pref. */
+static uint64_t pref_key(uint32_t ci, int script)
+{
+    return (uint64_t)ci * 4 + (uint64_t)script + 1;
+}
 
 /* ---- folding words ---- */
 
@@ -846,6 +853,7 @@ void tp_checker_free(tp_checker *ck)
     free(ck->word_tab.slots);
     free(ck->ja_tab.slots);
     free(ck->rule_tab.slots);
+    free(ck->house_pref.slots);
     free(ck->by_id.slots);
     free(ck->macron.slots);
     free(ck->bloom);
@@ -873,6 +881,35 @@ static tp_status on_rule_phrase(void *p, size_t rule, int role, const char *phra
     if (b->ck->terms.count == before)
         return tp_error_set(err, TP_ERR_INPUT, "the phrase \"%s\" cannot be matched (mixed "
                                                "scripts, or too long)", phrase);
+    return TP_OK;
+}
+
+/* The house style's [preferred] terms, each found among the glossary's first nterms terms by
+ * its text (case aside): it becomes the suggestion for its place in its script. */
+static tp_status resolve_preferred(tp_checker *ck, size_t nterms, const char *path,
+                                   tp_error *err)
+{
+    for (size_t k = 0; k < ck->house.preferred_count; k++) {
+        const char *want = ck->house.preferred[k];
+        uint32_t found = NONE32;
+        for (size_t i = 0; i < nterms && found == NONE32; i++) {
+            const mterm *t = &AT(ck->terms, mterm, i);
+            if (t->concept != NONE32 && t->script <= SC_JA && !strcasecmp(t->text, want))
+                found = (uint32_t)i;
+        }
+        if (found == NONE32)
+            return tp_error_at(err, TP_ERR_INPUT, path, ck->house.preferred_line, 0,
+                               "[preferred] \"%s\" is no term of the glossary", want);
+        const mterm *t = &AT(ck->terms, mterm, found);
+        if (t->status > TP_TERM_ADMITTED)
+            return tp_error_at(err, TP_ERR_INPUT, path, ck->house.preferred_line, 0,
+                               "[preferred] \"%s\" is %s in the glossary", want,
+                               tp_term_status_name((tp_term_status)t->status));
+        slot *s;
+        if (table_get(&ck->house_pref, pref_key(t->concept, t->script), &s))
+            return tp_error_nomem(err);
+        s->head = found;
+    }
     return TP_OK;
 }
 
@@ -915,16 +952,22 @@ tp_status tp_checker_load_rules(tp_checker *ck, const char *path, tp_error *err)
     /* New phrases go after the previous style's, which stay intact until this load has
      * succeeded (then nothing refers to them any more). */
     build_ctx b = {ck, &ck->rule_tab, TP_BUF_INIT, TP_BUF_INIT, err, -1, TP_OK};
+    table old_pref = ck->house_pref;
+    memset(&ck->house_pref, 0, sizeof ck->house_pref);
     tp_status st = tp_house_parse(path, &ck->house, on_rule_phrase, &b, err);
     tp_buf_free(&b.fold);
     tp_buf_free(&b.tmp);
+    if (!st)
+        st = resolve_preferred(ck, nt, path, err);
     if (!st)
         st = run_rule_examples(ck, path, err);
     if (st) {
         tp_house_free(&ck->house);
         free(ck->rule_tab.slots);
+        free(ck->house_pref.slots);
         ck->house = old;
         ck->rule_tab = old_tab;
+        ck->house_pref = old_pref;
         ck->terms.count = nt;
         ck->words.count = nw;
         ck->hits.count = nh;
@@ -932,6 +975,7 @@ tp_status tp_checker_load_rules(tp_checker *ck, const char *path, tp_error *err)
     }
     tp_house_free(&old);
     free(old_tab.slots);
+    free(old_pref.slots);
     return TP_OK;
 }
 
@@ -1208,12 +1252,29 @@ static const mconcept *concept_at(const tp_checker *ck, uint32_t ci)
     return ci == NONE32 ? NULL : &AT(ck->concepts, mconcept, ci);
 }
 
+/* The term findings suggest for a place in a script: the house style's choice ([preferred]),
+ * else the glossary's preferred term; NONE32 when there is neither. */
+static uint32_t preferred_index(const tp_checker *ck, uint32_t ci, int script)
+{
+    if (ci == NONE32 || script > SC_JA)
+        return NONE32;
+    const slot *s = table_find(&ck->house_pref, pref_key(ci, script));
+    return s ? s->head : AT(ck->concepts, mconcept, ci).preferred[script];
+}
+
+/* Nonzero when the house style prefers term ti. */
+static int house_prefers(const tp_checker *ck, uint32_t ti)
+{
+    const mterm *t = &AT(ck->terms, mterm, ti);
+    const slot *s = t->concept == NONE32 ? NULL
+                                         : table_find(&ck->house_pref, pref_key(t->concept,
+                                                                                 t->script));
+    return s && s->head == ti;
+}
+
 static const char *preferred_text(const tp_checker *ck, const mterm *t)
 {
-    const mconcept *c = concept_at(ck, t->concept);
-    if (!c || t->script > SC_JA)
-        return NULL;
-    uint32_t p = c->preferred[t->script];
+    uint32_t p = preferred_index(ck, t->concept, t->script);
     return p == NONE32 ? NULL : AT(ck->terms, mterm, p).text;
 }
 
@@ -1636,10 +1697,106 @@ static size_t iso9_name(tp_check_doc *d)
             e->ecol = tl->ecol;
             e->found = found;
             found = NULL;
-            uint32_t p = c ? c->preferred[SC_LATIN] : NONE32;
+            uint32_t p = preferred_index(ck, t->concept, SC_LATIN);
             e->suggestion = dup_str(p != NONE32 ? AT(ck->terms, mterm, p).text : NULL);
             e->concept = dup_str(c ? c->ext_id : NULL);
         }
+        free(found);
+        return w;
+    }
+    return 0;
+}
+
+/* A Japanese name in Kunrei-shiki (Kunasiri, Sikotan, Etorohu): its Japanese romanisation key
+ * finds the Hepburn term, so it is a romanisation-mix finding, not a misspelling. */
+typedef struct kunrei_ctx {
+    tp_checker *ck;
+    uint32_t term;
+} kunrei_ctx;
+
+static int on_kunrei_hit(void *p, const tp_store_hit *h)
+{
+    kunrei_ctx *k = p;
+    uint32_t ti = term_of_id(k->ck, h->term_id);
+    if (ti == NONE32)
+        return 0;
+    const mterm *t = &AT(k->ck->terms, mterm, ti);
+    if (t->script != SC_LATIN || t->status > TP_TERM_ADMITTED)
+        return 0;
+    /* English before ja-Latn (Shikotan, not Shikotan-tō), then the better status. */
+    const mterm *b = k->term == NONE32 ? NULL : &AT(k->ck->terms, mterm, k->term);
+    if (!b || t->lang_rank < b->lang_rank ||
+        (t->lang_rank == b->lang_rank && t->status < b->status))
+        k->term = ti;
+    return 0;
+}
+
+/* Syllables Kunrei-shiki (and Nihon-shiki) write where Hepburn does not. */
+static int has_kunrei(const char *s, size_t n)
+{
+    static const char *const marks[] = {"si", "ti", "tu", "hu", "zi", "di", "du", "sya", "syu",
+                                        "syo", "tya", "tyu", "tyo", "zya", "zyu", "zyo", NULL};
+    char low[3 * (WORD_MAX + SEP_MAX)];
+    if (n >= sizeof low)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+    low[n] = '\0';
+    for (size_t i = 0; marks[i]; i++)
+        if (strstr(low, marks[i]))
+            return 1;
+    return 0;
+}
+
+static size_t kunrei_name(tp_check_doc *d)
+{
+    tp_checker *ck = d->ck;
+    const token *t0 = &d->q[d->qh];
+    if (t0->script != SC_LATIN || t0->nonascii || !t0->cap ||
+        severity_of(ck, R_ROMAN) == TP_SEVERITY_NONE)
+        return 0;
+    size_t maxw = d->qn < 3 ? d->qn : 3;
+    for (size_t w = maxw; w >= 1; w--) {
+        int ok = 1;
+        for (size_t i = 1; i < w; i++) {
+            const token *t = &d->q[(d->qh + i) % QUEUE];
+            ok &= t->joined && t->script == SC_LATIN && !t->nonascii;
+        }
+        /* A name ends in a capitalised word, and some term has w words, as for misspellings. */
+        if (!ok || (w > 1 && !d->q[(d->qh + w - 1) % QUEUE].cap) ||
+            !(ck->lengths[SC_LATIN] & (1u << (w - 1))))
+            continue;
+        char *found = found_text(d, 0, w);
+        if (!found)
+            return 0;
+        size_t fl = strlen(found);
+        uint64_t kh = fnv(found, fl, 0x6b756e726569ULL) | 1;
+        uint64_t *cached = &ck->no_typo[kh % 4096];
+        if (*cached == kh || !has_kunrei(found, fl)) {
+            free(found);
+            continue;
+        }
+        tp_keyset *keys = NULL;
+        kunrei_ctx k = {ck, NONE32};
+        if (tp_norm_keys(ck->norm, found, fl, "ja-Latn", NULL, &keys, NULL) == TP_OK)
+            for (size_t i = 0; i < keys->count; i++)
+                if (keys->keys[i].kind == TP_KEY_JA)
+                    tp_store_probe_key(ck->store, TP_KEY_JA, keys->keys[i].text, on_kunrei_hit,
+                                       &k, NULL);
+        tp_keyset_free(keys);
+        const mterm *t = k.term == NONE32 ? NULL : &AT(ck->terms, mterm, k.term);
+        if (!t || !strcasecmp(t->text, found)) {
+            *cached = kh;
+            free(found);
+            continue;
+        }
+        const mconcept *c = concept_at(ck, t->concept);
+        const token *tl = &d->q[(d->qh + w - 1) % QUEUE];
+        d->names++;
+        add_finding(d, tp_check_rules[R_ROMAN], severity_of(ck, R_ROMAN), t0->line, t0->col,
+                    tl->eline, tl->ecol, found, t->text, c ? c->ext_id : NULL,
+                    "\"%s\" is Kunrei-shiki; the glossary writes Japanese names in Hepburn "
+                    "(\"%s\")", found, t->text);
         free(found);
         return w;
     }
@@ -1790,6 +1947,8 @@ static void match_head(tp_check_doc *d)
     }
     if (n == 0) {
         size_t w = iso9_name(d);
+        if (!w)
+            w = kunrei_name(d);
         if (!w)
             w = misspelling(d);
         if (!w) {
@@ -1978,7 +2137,8 @@ static void end_word(tp_check_doc *d)
     tp_checker *ck = d->ck;
     /* Trailing apostrophes are closing quotes; "'s" is the English possessive. */
     while (d->wlen && (d->wraw[d->wlen - 1] == '\'' ||
-                       (d->wlen >= 3 && !memcmp(d->wraw + d->wlen - 3, "\xE2\x80\x99", 3)))) {
+                       (d->wlen >= 3 && (unsigned char)d->wraw[d->wlen - 1] == 0x99 &&
+                        !memcmp(d->wraw + d->wlen - 3, "\xE2\x80\x99", 3)))) {
         d->wlen -= d->wraw[d->wlen - 1] == '\'' ? 1 : 3;
         d->wecol--;
     }
@@ -2140,7 +2300,7 @@ static void key_terms(tp_check_doc *d)
             continue;
         }
         const mconcept *c = concept_at(ck, t->concept);
-        uint32_t p = g->script < 3 ? c->preferred[g->script] : NONE32;
+        uint32_t p = preferred_index(ck, t->concept, g->script);
         const char *pref = p != NONE32 ? AT(ck->terms, mterm, p).text : preferred_text(ck, t);
         /* By default as severe as the status is in running text. */
         tp_severity sev = ck->house.builtin[R_KEY_DEPRECATED] ? severity_of(ck, R_KEY_DEPRECATED)
@@ -2168,8 +2328,8 @@ static void key_terms(tp_check_doc *d)
         const mconcept *c = concept_at(ck, u[i].concept);
         for (size_t s = 0; s < d->nsegs; s++) {
             const unit_seg *g = &d->segs[s];
-            if (g->role != TP_SEG_TARGET || !g->text || g->script >= 3 ||
-                c->preferred[g->script] == NONE32)
+            uint32_t p = preferred_index(ck, u[i].concept, g->script);
+            if (g->role != TP_SEG_TARGET || !g->text || p == NONE32)
                 continue; /* untranslated, or a language the glossary has no terms in */
             /* Any name of the place in the target's script will do here; one in bad standing
              * has had its own finding above. */
@@ -2179,7 +2339,7 @@ static void key_terms(tp_check_doc *d)
                         AT(ck->terms, mterm, u[k].term).script == g->script;
             if (found)
                 continue;
-            const char *pref = AT(ck->terms, mterm, c->preferred[g->script]).text;
+            const char *pref = AT(ck->terms, mterm, p).text;
             add_finding(d, tp_check_rules[R_KEY_MISSING], severity_of(ck, R_KEY_MISSING),
                         u[i].line, u[i].col, u[i].eline, u[i].ecol, u[i].found, pref, c->ext_id,
                         "the target lacks \"%s\", the glossary's %s term for \"%s\"", pref,
@@ -2466,6 +2626,11 @@ static void inconsistency(tp_check_doc *d)
         for (int s = 0; s < 6; s++)
             if (count[s] > count[major] || (count[s] == count[major] && first[s] < first[major]))
                 major = s;
+        /* A house that prefers one of the names keeps to its side, whatever the count. */
+        uint32_t hp = preferred_index(ck, o[i].concept, o[i].script);
+        if (hp != NONE32 && house_prefers(ck, hp) && AT(ck->terms, mterm, hp).side < 6 &&
+            count[AT(ck->terms, mterm, hp).side])
+            major = AT(ck->terms, mterm, hp).side;
         const occ *ref = &o[first[major]];
         const mterm *rt = &AT(ck->terms, mterm, ref->term);
         const mconcept *c = concept_at(ck, o[i].concept);
@@ -2479,7 +2644,8 @@ static void inconsistency(tp_check_doc *d)
                 continue;
             const mterm *t = &AT(ck->terms, mterm, o[j].term);
             if (disputed && (o[j].side == SIDE_JA || o[j].side == SIDE_RU) &&
-                t->status != TP_TERM_PREFERRED && !reported[o[j].side] && first[o[j].side] == j) {
+                t->status != TP_TERM_PREFERRED && !house_prefers(ck, o[j].term) &&
+                !reported[o[j].side] && first[o[j].side] == j) {
                 reported[o[j].side] = 1;
                 const char *pref = preferred_text(ck, t);
                 /* The other side's name: the first term of the other side in this script. */

@@ -115,6 +115,9 @@ typedef struct tp_house {
     tp_severity builtin[16];   /* by index in tp_check_rules; 0 = the default */
     int russian_scheme;        /* tp_scheme: TP_SCHEME_BGN_PCGN, TP_SCHEME_ISO9 or 0 */
     int japanese_macrons;      /* 1 wants macrons, 0 does not, -1 no preference */
+    char **preferred;          /* [preferred] terms: the house's suggestion for their place */
+    size_t preferred_count;
+    unsigned long preferred_line;
 } tp_house;
 
 /* A rule's phrase, handed back to the checker to add to its rule matcher: role 0 is `find`,

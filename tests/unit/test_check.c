@@ -161,6 +161,15 @@ static void test_romanisation(void)
     CHECK(x && x->column == 27);
     CHECK_STR(x ? x->suggestion : NULL, "Hokkaido");
     tp_findings_free(f);
+    /* Kunrei-shiki spellings of known names are a scheme, not a typo; ordinary words with
+     * Kunrei-like syllables are nothing. */
+    f = check_as(TP_CHECK_TEXT, "We sailed to Kunasiri. The Situation in Tisima Studios.");
+    x = find_rule(f, "romanisation-mix");
+    CHECK(x && x->column == 14 && x->end_column == 22);
+    CHECK_STR(x ? x->suggestion : NULL, "Kunashiri");
+    CHECK_STR(x ? x->concept : NULL, "kunashir");
+    CHECK(f && f->count == 1 && count_rule(f, "misspelling") == 0);
+    tp_findings_free(f);
     f = check_as(TP_CHECK_TEXT, "Yuzhno-Sakhalinsk and Khabarovsk. Then Ûžno-Kurilʹsk.");
     x = find_rule(f, "romanisation-mix");
     CHECK(x && x->column == 40);
@@ -312,6 +321,26 @@ static void test_rules(const char *dir)
     f = check_as(TP_CHECK_TEXT, "в Курильске");
     CHECK(count_rule(f, "no-town") == 1);
     tp_findings_free(f);
+    /* The house's own preferred term becomes the suggestion, and its side the one kept to. */
+    fp = fopen(path, "w");
+    fputs("# house\n[preferred]\nterms = [\"Northern Territories\"]\n", fp);
+    fclose(fp);
+    CHECK(tp_checker_load_rules(checker, path, &err) == TP_OK);
+    f = check_as(TP_CHECK_TEXT, "The Southern Kurils lie east of Hokkaido. The Northern "
+                                "Territories are near. The Northern Territories again.");
+    CHECK(f && f->count == 1);
+    x = find_rule(f, "unpaired-usage");
+    CHECK(x && x->column == 5);
+    CHECK_STR(x ? x->suggestion : NULL, "Northern Territories");
+    tp_findings_free(f);
+    f = check_as(TP_CHECK_TEXT, "The East Sea.");
+    x = find_rule(f, "deprecated-term");
+    CHECK_STR(x ? x->suggestion : NULL, "Sea of Japan");   /* other places as the glossary says */
+    tp_findings_free(f);
+    fp = fopen(path, "w");
+    fputs("\n[preferred]\nterms = [\"East Sea\"]\n", fp);
+    fclose(fp);
+    CHECK(tp_checker_load_rules(checker, path, &err) == TP_ERR_INPUT && err.line == 3);
     fp = fopen(path, "w");
     fputs("[rule]\nid = 1\n", fp);
     fclose(fp);
