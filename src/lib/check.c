@@ -2558,7 +2558,7 @@ static tp_status feed_line(tp_check_doc *d, const char *s, size_t len, tp_error 
                            "invalid UTF-8 (byte 0x%02x)", (unsigned)(unsigned char)s[bad - 1]);
     }
     tp_status st = tp_reader_line(&d->reader, d, s, len, d->lineno);
-    if (!st)
+    if (!st && !tp_reader_holding(&d->reader))
         st = tp_check_cp_at(d, '\n', d->lineno, (unsigned long)cps + 1, 1);
     if (st)
         return st == TP_ERR_NOMEM ? tp_error_nomem(err)
@@ -2811,6 +2811,10 @@ tp_status tp_check_end(tp_check_doc *d, tp_findings **out, tp_error *err)
             tp_check_abort(d);
             return st;
         }
+    }
+    if ((st = tp_reader_end(&d->reader, d))) {
+        tp_check_abort(d);
+        return tp_error_set(err, st, "cannot check: %s", tp_strerror(st));
     }
     if (d->nsegs)
         tp_check_unit_end(d); /* a file that ends inside a unit */

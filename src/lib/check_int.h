@@ -61,6 +61,12 @@ void tp_check_unit_end(tp_check_doc *doc);
 
 /* ---- the readers (check_read.c) ---- */
 
+/* A line, or the end of one, held back by the Markdown reader while a code span is open. */
+typedef struct tp_held {
+    unsigned long line, col;   /* where the held text starts */
+    size_t off, len;           /* its bytes in tp_reader.hold */
+} tp_held;
+
 typedef struct tp_reader {
     tp_check_format format;
     int state;              /* the format's state between lines (in a tag, comment, fence) */
@@ -82,11 +88,21 @@ typedef struct tp_reader {
     char src_lang[16], trg_lang[16];  /* the file's (TMX: the header's srclang) */
     char unit_src[16];      /* TMX: the unit's srclang */
     char seg_lang[16];      /* TMX: the <tuv>'s language */
+    /* Markdown: an open code span (its backtick run) and the text held back since it opened */
+    size_t span_run;
+    int span_overflow;      /* too much to hold: the span will be taken as text */
+    tp_buf hold;
+    tp_held held[64];
+    size_t held_count;
 } tp_reader;
 
 /* Reads one line (without its newline; len bytes of valid UTF-8) of source line number line. */
 tp_status tp_reader_line(tp_reader *r, tp_check_doc *doc, const char *s, size_t len,
                          unsigned long line);
+/* The document ends: text still held back is read. */
+tp_status tp_reader_end(tp_reader *r, tp_check_doc *doc);
+/* Nonzero while the reader holds lines back (their newlines are then its to give). */
+int tp_reader_holding(const tp_reader *r);
 void tp_reader_free(tp_reader *r);
 
 /* ---- the house style (check_rules.c) ---- */

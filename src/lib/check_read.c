@@ -5,6 +5,7 @@
  * its line and column in the source, so positions are never searched for again. */
 #include "check_int.h"
 #include "toponym/tm.h"
+#include "utf8_int.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -110,11 +111,117 @@ static int is_url_start(const char *s, size_t len)
     return 0;
 }
 
+static tp_status md_inline(tp_reader *r, tp_check_doc *doc, const char *s, size_t len,
+                           unsigned long line, size_t start, unsigned long col, int heading);
+static tp_status markdown_line(tp_reader *r, tp_check_doc *doc, const char *s, size_t len,
+                               unsigned long line);
+
+#define HOLD_MAX ((size_t)64 * 1024)   /* a code span longer than this is taken as text */
+
+/* Holds back part of a line (from a code span's opening backticks, or a whole line after it). */
+static tp_status span_hold(tp_reader *r, const char *s, size_t len, unsigned long line,
+                           unsigned long col, size_t run)
+{
+    if (run)
+        r->span_run = run;
+    if (r->held_count == sizeof r->held / sizeof r->held[0] || r->hold.len + len > HOLD_MAX) {
+        r->span_overflow = 1;
+        return TP_OK;
+    }
+    tp_held *h = &r->held[r->held_count++];
+    h->line = line;
+    h->col = col;
+    h->off = r->hold.len;
+    h->len = len;
+    return tp_buf_append(&r->hold, s, len);
+}
+
+/* The paragraph ended with a code span still open: its backticks were text after all. The held
+ * lines are read again (the first after its backticks), each with its newline. */
+static tp_status span_replay(tp_reader *r, tp_check_doc *doc)
+{
+    tp_buf hold = r->hold;
+    tp_held held[sizeof r->held / sizeof r->held[0]];
+    size_t n = r->held_count, run = r->span_run;
+    memcpy(held, r->held, n * sizeof *held);
+    r->hold = (tp_buf)TP_BUF_INIT;
+    r->held_count = 0;
+    r->span_run = 0;
+    r->span_overflow = 0;
+    tp_status st = TP_OK;
+    for (size_t i = 0; i < n && !st; i++) {
+        const char *s = hold.data + held[i].off;
+        if (i == 0) {
+            tp_check_gap(doc, 0);
+            st = md_inline(r, doc, s, held[i].len, held[i].line, run, held[i].col + run, 0);
+        } else if (r->span_run) {
+            st = span_hold(r, s, held[i].len, held[i].line, 1, 0);
+        } else {
+            st = markdown_line(r, doc, s, held[i].len, held[i].line);
+        }
+        if (!st && !r->span_run)
+            st = tp_check_cp_at(doc, '\n', held[i].line,
+                                held[i].col + (unsigned long)tp_utf8_count(s, held[i].len), 1);
+    }
+    tp_buf_free(&hold);
+    return st;
+}
+
+/* A line while a code span is open: the line that closes it, or one more line of it. */
+static tp_status span_line(tp_reader *r, tp_check_doc *doc, const char *s, size_t len,
+                           unsigned long line, int *done)
+{
+    *done = 1;
+    for (size_t k = 0; k < len;) {
+        if (s[k] != '`') {
+            k++;
+            continue;
+        }
+        size_t r2 = 0;
+        while (k + r2 < len && s[k + r2] == '`')
+            r2++;
+        if (r2 == r->span_run) {
+            /* Closed: all of it was code. */
+            tp_buf_reset(&r->hold);
+            r->held_count = 0;
+            r->span_run = 0;
+            r->span_overflow = 0;
+            tp_check_gap(doc, 0);
+            cursor c = {s, len, 0, 1, line};
+            advance(&c, k + r2);
+            return md_inline(r, doc, s, len, line, c.i, c.col, 0);
+        }
+        k += r2;
+    }
+    tp_status st = span_hold(r, s, len, line, 1, 0);
+    if (!st && r->span_overflow)
+        *done = 0; /* too long for a code span: what is held is text, and so is this line */
+    return st;
+}
+
 static tp_status markdown_line(tp_reader *r, tp_check_doc *doc, const char *s, size_t len,
                                unsigned long line)
 {
     cursor c = {s, len, 0, 1, line};
     tp_status st = TP_OK;
+    if (r->span_run) {
+        /* A blank line or a fence ends the paragraph, and with it the open code span. */
+        size_t b = 0;
+        int ch;
+        size_t fl;
+        while (b < len && (s[b] == ' ' || s[b] == '\t'))
+            b++;
+        int ends = b == len || is_fence(s, len, &ch, &fl);
+        int done = 0;
+        if (!ends && (st = span_line(r, doc, s, len, line, &done)))
+            return st;
+        if (done)
+            return TP_OK;
+        while (r->span_run && !st)
+            st = span_replay(r, doc);
+        if (st)
+            return st;
+    }
     if (r->state == ST_FENCE) {
         int ch;
         size_t n;
@@ -184,7 +291,21 @@ static tp_status markdown_line(tp_reader *r, tp_check_doc *doc, const char *s, s
         r->in_list = 1;
     r->prev_blank = 0;
     int heading = c.i == 0 && in < len && s[in] == '#';
+    if ((st = md_inline(r, doc, s, len, line, c.i, c.col, heading)))
+        return st;
+    if (heading)
+        tp_check_gap(doc, 1);
+    return TP_OK;
+}
 
+/* The inline part of a Markdown line from byte start (at column col): code spans, comments,
+ * inline HTML and autolinks, link targets, emphasis, bare URLs. heading: the line is an ATX
+ * heading, which no code span leaves. */
+static tp_status md_inline(tp_reader *r, tp_check_doc *doc, const char *s, size_t len,
+                           unsigned long line, size_t start, unsigned long col, int heading)
+{
+    cursor c = {s, len, start, col, line};
+    tp_status st = TP_OK;
     size_t from = c.i;
     unsigned long from_col = c.col;
 #define FLUSH()                                                                                \
@@ -231,6 +352,11 @@ static tp_status markdown_line(tp_reader *r, tp_check_doc *doc, const char *s, s
                 tp_check_gap(doc, 0);
                 advance(&c, close + run - c.i);
                 RESTART();
+            } else if (!heading && len - c.i <= HOLD_MAX) {
+                /* A code span may close on a later line of the paragraph: the rest is held
+                 * back until it does (code) or the paragraph ends (the backticks were text). */
+                FLUSH();
+                return span_hold(r, s + c.i, len - c.i, line, c.col, run);
             } else {
                 advance(&c, run);
             }
@@ -315,8 +441,6 @@ static tp_status markdown_line(tp_reader *r, tp_check_doc *doc, const char *s, s
         advance(&c, 1);
     }
     FLUSH();
-    if (heading)
-        tp_check_gap(doc, 1);
 #undef FLUSH
 #undef RESTART
     return TP_OK;
@@ -718,7 +842,21 @@ tp_status tp_reader_line(tp_reader *r, tp_check_doc *doc, const char *s, size_t 
     }
 }
 
+tp_status tp_reader_end(tp_reader *r, tp_check_doc *doc)
+{
+    tp_status st = TP_OK;
+    while (r->span_run && !st)
+        st = span_replay(r, doc);
+    return st;
+}
+
+int tp_reader_holding(const tp_reader *r)
+{
+    return r->span_run != 0;
+}
+
 void tp_reader_free(tp_reader *r)
 {
     tp_buf_free(&r->tag);
+    tp_buf_free(&r->hold);
 }

@@ -203,6 +203,17 @@ static void test_readers(void)
     CHECK_STR(f ? f->lang : NULL, "en");
     CHECK(f && f->names == 3);
     tp_findings_free(f);
+    /* A code span over lines is code; backticks that never close in their paragraph are text,
+     * and what follows them is checked where it stands. */
+    f = check_as(TP_CHECK_MARKDOWN, "A span `East\nSea` is code. The Kurile\nIslands.\n\n"
+                                    "An open ` tick and the East\nSea here.\n\nLast `East Sea");
+    CHECK(f && count_rule(f, "deprecated-term") == 2 && count_rule(f, "superseded-term") == 1);
+    x = find_rule(f, "superseded-term");
+    CHECK(x && x->line == 2 && x->column == 19 && x->end_line == 3);
+    x = find_rule(f, "deprecated-term");
+    CHECK(x && x->line == 5 && x->column == 24);
+    CHECK(f && f->items[f->count - 1].line == 8 && f->items[f->count - 1].column == 7);
+    tp_findings_free(f);
     /* Inline suppression. */
     f = check_as(TP_CHECK_MARKDOWN, "East Sea\n<!-- toponym: disable deprecated-term -->\nEast "
                                     "Sea\n<!-- toponym: enable deprecated-term -->\nEast Sea\n");
@@ -277,6 +288,10 @@ static void test_streaming(void)
                 "Курильские острова и Курильск.\n大千島列島と樺太。 The East Sea, Kunashr.\n"
                 "Iturup; Etorofu.\n",
                 4);
+    stream_same(TP_CHECK_MARKDOWN,
+                "A span `East\nSea` is code. The Kurile\nIslands.\n\nAn open ` tick and the "
+                "East\nSea here.\n\nLast `East Sea",
+                3);
     stream_same(TP_CHECK_XML,
                 "<xliff version=\"2.0\" srcLang=\"ja\" trgLang=\"en\"><file><unit><segment>\n"
                 "<source>樺太と択捉島</source><target>Karafuto and\nthe island</target></segment>"
