@@ -109,11 +109,16 @@ typedef struct table {
 
 /* A term a window's hash leads to. Its words are here too, so that checking a hit does not
  * have to load the term (with 200,000 terms every load is a cache miss). */
+#define HIT_STEM 20           /* bytes of a term's last word kept in its hit */
+
 typedef struct hit {
     uint32_t term;
     uint32_t next;
     uint32_t word0;    /* the term's first word in words[] */
-    uint32_t nwords;
+    uint8_t nwords;
+    uint8_t last_len;  /* the last word's stem length when it fits in last_stem, else 0xFF */
+    uint8_t last_cls;  /* the last word's tp_ru_class */
+    char last_stem[HIT_STEM + 1];
 } hit;
 
 /* Asks for the cache line of a later probe now, so that it has arrived when it is needed. */
@@ -415,6 +420,17 @@ static tp_status add_hit(tp_checker *ck, slot *s, uint32_t term)
     h->term = term;
     h->word0 = t->word0;
     h->nwords = t->nwords;
+    h->last_len = 0xFF;
+    if (t->nwords) {
+        /* The last word is the one a probe has just matched by hash: checking it from here
+         * spares two more cache misses (the word, its stem) for every name found. */
+        const mword *w = &AT(ck->words, mword, t->word0 + t->nwords - 1);
+        if (w->len <= HIT_STEM) {
+            h->last_len = (uint8_t)w->len;
+            h->last_cls = w->cls;
+            memcpy(h->last_stem, w->stem, w->len);
+        }
+    }
     h->next = s->head;
     s->head = (uint32_t)(ck->hits.count - 1);
     return TP_OK;
@@ -1449,6 +1465,14 @@ static int words_fit(const tp_checker *ck, const hit *h, const tp_check_doc *d,
 {
     if (h->nwords != n)
         return 0;
+    if (h->last_len != 0xFF) {
+        const token *tk = &d->q[(d->qh + n - 1) % QUEUE];
+        size_t sl = tk->stems[choice[n - 1]];
+        if (sl != h->last_len || memcmp(tk->fold, h->last_stem, sl) != 0 ||
+            !tp_ru_ending_ok((tp_ru_class)h->last_cls, tk->fold + sl, tk->flen - sl))
+            return 0;
+        n--;
+    }
     for (size_t i = 0; i < n; i++) {
         const token *tk = &d->q[(d->qh + i) % QUEUE];
         const mword *w = &AT(ck->words, mword, h->word0 + i);
@@ -1731,20 +1755,18 @@ static int on_kunrei_hit(void *p, const tp_store_hit *h)
     return 0;
 }
 
-/* Syllables Kunrei-shiki (and Nihon-shiki) write where Hepburn does not. */
+/* Syllables Kunrei-shiki (and Nihon-shiki) write where Hepburn does not: si ti tu hu zi di du,
+ * sy- ty- zy- before a, u, o. s is a folded (lower-case) word. */
 static int has_kunrei(const char *s, size_t n)
 {
-    static const char *const marks[] = {"si", "ti", "tu", "hu", "zi", "di", "du", "sya", "syu",
-                                        "syo", "tya", "tyu", "tyo", "zya", "zyu", "zyo", NULL};
-    char low[3 * (WORD_MAX + SEP_MAX)];
-    if (n >= sizeof low)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        low[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
-    low[n] = '\0';
-    for (size_t i = 0; marks[i]; i++)
-        if (strstr(low, marks[i]))
+    for (size_t i = 0; i + 1 < n; i++) {
+        char c = s[i], x = s[i + 1];
+        if ((x == 'i' && (c == 's' || c == 't' || c == 'z' || c == 'd')) ||
+            (x == 'u' && (c == 't' || c == 'h' || c == 'd')) ||
+            (x == 'y' && (c == 's' || c == 't' || c == 'z') && i + 2 < n &&
+             (s[i + 2] == 'a' || s[i + 2] == 'u' || s[i + 2] == 'o')))
             return 1;
+    }
     return 0;
 }
 
@@ -1766,13 +1788,20 @@ static size_t kunrei_name(tp_check_doc *d)
         if (!ok || (w > 1 && !d->q[(d->qh + w - 1) % QUEUE].cap) ||
             !(ck->lengths[SC_LATIN] & (1u << (w - 1))))
             continue;
+        int kunrei = 0;
+        for (size_t i = 0; i < w && !kunrei; i++) {
+            const token *t = &d->q[(d->qh + i) % QUEUE];
+            kunrei = has_kunrei(t->fold, t->flen);
+        }
+        if (!kunrei)
+            continue;
         char *found = found_text(d, 0, w);
         if (!found)
             return 0;
         size_t fl = strlen(found);
         uint64_t kh = fnv(found, fl, 0x6b756e726569ULL) | 1;
         uint64_t *cached = &ck->no_typo[kh % 4096];
-        if (*cached == kh || !has_kunrei(found, fl)) {
+        if (*cached == kh) {
             free(found);
             continue;
         }
