@@ -121,12 +121,7 @@ typedef struct hit {
     char last_stem[HIT_STEM + 1];
 } hit;
 
-/* Asks for the cache line of a later probe now, so that it has arrived when it is needed. */
-#if defined(__GNUC__)
-#define PREFETCH(p) __builtin_prefetch(p)
-#else
-#define PREFETCH(p) ((void)(p))
-#endif
+
 
 static uint64_t fnv(const void *p, size_t n, uint64_t h)
 {
@@ -1009,6 +1004,7 @@ typedef struct token {
     uint8_t joined;          /* only soft separators (spaces, hyphens) since the previous word */
     uint8_t cap;             /* begins with a capital */
     uint8_t nonascii;
+    uint8_t inert;           /* no name, misspelling or evidence starts here (see end_word) */
     unsigned long line, col, eline, ecol;
     uint32_t sentence;
 } token;
@@ -1951,11 +1947,7 @@ static void ja_evidence(tp_check_doc *d, const token *t)
 static void match_head(tp_check_doc *d)
 {
     tp_checker *ck = d->ck;
-    const token *h0 = &d->q[d->qh];
-    if (!h0->cap && !h0->nonascii && h0->nstems == 1 && !ck->rule_tab.used &&
-        !table_find(&ck->word_tab, window_mix(FNV0, h0->h[0]))) {
-        /* Most words of a text: no name starts with them, and in lower-case ASCII they are no
-         * misspelling and no romanisation evidence either. */
+    if (d->q[d->qh].inert) {
         pop(d, 1);
         return;
     }
@@ -2234,12 +2226,14 @@ static void end_word(tp_check_doc *d)
         t->stems[k] = (uint8_t)stems[k];
         t->h[k] = fnv(t->fold, stems[k], FNV0);
     }
-    if (ck->word_tab.cap) {
-        /* The probe of this word as a name's first word comes a few words later. */
-        uint64_t key = window_mix(FNV0, t->h[0]);
-        PREFETCH(&ck->word_tab.slots[(key ? key : 1) & (ck->word_tab.cap - 1)]);
-    }
-    d->qn++;
+    /* Most words of a text start nothing: no name starts with them, and in lower-case ASCII
+     * they are no misspelling and no romanisation evidence either. At the head of the queue
+     * such a word needs no lookahead, so it is let go at once, and when the queue is empty it
+     * is never queued (English text then runs through an almost empty queue). */
+    t->inert = !t->cap && !t->nonascii && ns == 1 && !ck->rule_tab.used &&
+               !table_find(&ck->word_tab, window_mix(FNV0, t->h[0]));
+    if (!t->inert || d->qn > 0)
+        d->qn++;
     d->wlen = 0;
     d->hard = 0;
     d->slen = 0;
@@ -2247,6 +2241,8 @@ static void end_word(tp_check_doc *d)
     /* Enough held back to choose the longest match at the head. */
     if (d->qn > ck->max_words + 3)
         match_head(d);
+    while (d->qn && d->q[d->qh].inert)
+        pop(d, 1);
 }
 
 static void hard_break(tp_check_doc *d)
