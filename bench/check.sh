@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # toponym check against grep -F -o -f on the same place names and the same generated English
-# text, in the same run: throughput (MB/s, median of RUNS), peak memory, and the number of names
-# each finds (which must agree). Usage: bench/check.sh [NAMES] [MEGABYTES] [RUNS]
+# text, in the same run: throughput (MB/s, median of RUNS), CPU time (user + system: on a shared
+# machine it moves less than the wall time), peak memory, and the number of names each finds
+# (which must agree); the two run alternately. Usage: bench/check.sh [NAMES] [MEGABYTES] [RUNS]
 # Builds in build-bench/ (Release) unless TOPONYM names a binary. Writes scratch files to
 # $TMPDIR. Results go to stdout; bench/README.md ("toponym check") records them.
 set -euo pipefail
@@ -66,28 +67,36 @@ export TOPONYM_GLOSSARIES="$W/glossary" TOPONYM_DB="$W/bench.db"
 "$TOPONYM" stats >/dev/null   # creates and seeds the store from the generated glossary
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-timeit() { # command... -> seconds, peak KB on fd 3
-  local t0 t1
-  /usr/bin/time -f "%e %M" -o "$W/time" "$@" >"$W/out" 2>/dev/null || true
-  cat "$W/time"
+timeit() { # command... -> wall seconds, peak KB, CPU seconds
+  /usr/bin/time -f "%e %M %U %S" -o "$W/time" "$@" >"$W/out" 2>/dev/null || true
+  awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' "$W/time"
 }
 BYTES=$(stat -c %s "$W/text.txt")
 grep_counts=() ; tp_counts=()
 for r in $(seq "$RUNS"); do
-  read -r gs gk < <(timeit grep -F -o -f "$W/names.txt" "$W/text.txt")
-  g_n=$(wc -l <"$W/out"); echo "$gs $gk" >>"$W/grep.times"
-  read -r ts tk < <(timeit "$TOPONYM" check --fail-on none --format json "$W/text.txt")
+  read -r gs gk gc < <(timeit grep -F -o -f "$W/names.txt" "$W/text.txt")
+  g_n=$(wc -l <"$W/out"); echo "$gs $gk $gc" >>"$W/grep.times"
+  read -r ts tk tc < <(timeit "$TOPONYM" check --fail-on none --format json "$W/text.txt")
   t_n=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["names"])' "$W/out")
-  echo "$ts $tk" >>"$W/tp.times"
+  echo "$ts $tk $tc" >>"$W/tp.times"
+done
+# The matcher alone: the same store, an empty text.
+: >"$W/empty.txt"
+for r in $(seq "$RUNS"); do
+  timeit "$TOPONYM" check --fail-on none "$W/empty.txt" >>"$W/build.times"
 done
 gsec=$(cut -d' ' -f1 "$W/grep.times" | median); gkb=$(cut -d' ' -f2 "$W/grep.times" | median)
 tsec=$(cut -d' ' -f1 "$W/tp.times" | median); tkb=$(cut -d' ' -f2 "$W/tp.times" | median)
+gcpu=$(cut -d' ' -f3 "$W/grep.times" | median); tcpu=$(cut -d' ' -f3 "$W/tp.times" | median)
+bsec=$(cut -d' ' -f1 "$W/build.times" | median); bcpu=$(cut -d' ' -f3 "$W/build.times" | median)
 mbs() { awk -v b="$BYTES" -v s="$1" 'BEGIN { printf "%.1f", (s > 0 ? b / 1048576 / s : 0) }'; }
 echo "text: $((BYTES / 1048576)) MB of generated English, $NAMES names, median of $RUNS runs"
-printf '%-22s %8s %10s %10s %10s\n' tool seconds "MB/s" "peak MB" names
-printf '%-22s %8s %10s %10s %10s\n' "grep -F -o -f" "$gsec" "$(mbs "$gsec")" "$((gkb / 1024))" "$g_n"
-printf '%-22s %8s %10s %10s %10s\n' "toponym check" "$tsec" "$(mbs "$tsec")" "$((tkb / 1024))" "$t_n"
-awk -v g="$gsec" -v t="$tsec" 'BEGIN { printf "toponym check / grep throughput: %.2f\n", (t > 0 ? g / t : 0) }'
+printf '%-22s %8s %10s %8s %10s %10s\n' tool seconds "MB/s" "CPU s" "peak MB" names
+printf '%-22s %8s %10s %8s %10s %10s\n' "grep -F -o -f" "$gsec" "$(mbs "$gsec")" "$gcpu" "$((gkb / 1024))" "$g_n"
+printf '%-22s %8s %10s %8s %10s %10s\n' "toponym check" "$tsec" "$(mbs "$tsec")" "$tcpu" "$((tkb / 1024))" "$t_n"
+echo "toponym check on an empty text (building the matcher): $bsec s, $bcpu s CPU"
+awk -v g="$gsec" -v t="$tsec" -v gc="$gcpu" -v tc="$tcpu" 'BEGIN {
+  printf "toponym check / grep throughput: %.2f (by CPU time: %.2f)\n", (t > 0 ? g / t : 0), (tc > 0 ? gc / tc : 0) }'
 if [ "$g_n" != "$t_n" ]; then
   echo "MISMATCH: grep found $g_n names, toponym check $t_n" >&2
   exit 1

@@ -35,7 +35,9 @@ typedef enum tp_check_format {
     TP_CHECK_TEXT,      /* every character is text */
     TP_CHECK_MARKDOWN,  /* code spans and blocks, URLs, link targets and HTML tags skipped */
     TP_CHECK_HTML,      /* tags, comments, script and style skipped; entities decoded */
-    TP_CHECK_XML        /* as HTML, without HTML's script and style elements */
+    TP_CHECK_XML        /* as HTML, without HTML's script and style elements; XLIFF and TMX
+                           (known by their root element) are bilingual: only segments are
+                           read, and each target is checked against its source */
 } tp_check_format;
 
 typedef struct tp_finding {

@@ -31,22 +31,28 @@
 #define LINE_MAX_BYTES ((size_t)16 * 1024 * 1024)
 #define OCC_MAX 100000       /* occurrences kept per document for the whole-document rules */
 #define EVIDENCE_MAX 4096    /* romanisation evidence kept per document */
+#define UNIT_OCC_MAX 1024    /* names kept per translation unit for the key-term check */
+#define UNIT_SEG_MAX 16      /* segments per translation unit (a TMX unit in many languages) */
 #define NONE32 UINT32_MAX
 
 const char *const tp_check_rules[] = {
     "deprecated-term", "superseded-term", "forbidden-term", "inconsistent-term",
-    "unpaired-usage", "misspelling", "romanisation-mix", NULL,
+    "unpaired-usage", "misspelling", "romanisation-mix", "key-term-missing",
+    "key-term-deprecated", NULL,
 };
 enum { R_DEPRECATED, R_SUPERSEDED, R_FORBIDDEN, R_INCONSISTENT, R_UNPAIRED, R_MISSPELLING,
-       R_ROMAN };
+       R_ROMAN, R_KEY_MISSING, R_KEY_DEPRECATED };
+/* key-term-deprecated's default is the severity of the status itself (see key_terms). */
 static const tp_severity default_severity[] = {
     TP_SEVERITY_ERROR, TP_SEVERITY_WARNING, TP_SEVERITY_ERROR, TP_SEVERITY_WARNING,
-    TP_SEVERITY_WARNING, TP_SEVERITY_WARNING, TP_SEVERITY_WARNING,
+    TP_SEVERITY_WARNING, TP_SEVERITY_WARNING, TP_SEVERITY_WARNING, TP_SEVERITY_WARNING,
+    TP_SEVERITY_ERROR,
 };
 
 /* Scripts a term or a word is matched in; also the index of the suggestion's language. */
 enum { SC_LATIN = 0, SC_CYRILLIC = 1, SC_JA = 2, SC_NONE = 3 };
 static const char *const script_lang[] = {"en", "ru", "ja"};
+static const char *const script_name[] = {"English", "Russian", "Japanese"};
 
 /* Whose usage a term is: names of one place that differ in side are inconsistent when one
  * document uses both without pairing them. HISTORIC terms are left to their status finding. */
@@ -101,10 +107,21 @@ typedef struct table {
     size_t cap, used;
 } table;
 
+/* A term a window's hash leads to. Its words are here too, so that checking a hit does not
+ * have to load the term (with 200,000 terms every load is a cache miss). */
+#define HIT_STEM 20           /* bytes of a term's last word kept in its hit */
+
 typedef struct hit {
     uint32_t term;
     uint32_t next;
+    uint32_t word0;    /* the term's first word in words[] */
+    uint8_t nwords;
+    uint8_t last_len;  /* the last word's stem length when it fits in last_stem, else 0xFF */
+    uint8_t last_cls;  /* the last word's tp_ru_class */
+    char last_stem[HIT_STEM + 1];
 } hit;
+
+
 
 static uint64_t fnv(const void *p, size_t n, uint64_t h)
 {
@@ -242,15 +259,27 @@ struct tp_checker {
     table word_tab;     /* Latin and Cyrillic word windows */
     table ja_tab;       /* Japanese strings */
     table rule_tab;     /* the house rules' phrases (rebuilt on every load) */
-    table by_id;        /* store term id -> term index */
+    table by_id;        /* store term id -> term index; made when first needed */
+    table house_pref;   /* concept and script -> the term the house style prefers */
     table macron;       /* folded word -> term whose text writes it with a macron */
-    uint64_t *bloom;    /* one-deletion hashes of the terms, for the misspelling check */
-    size_t bloom_bits;
+    uint64_t *bloom;    /* one-deletion hashes of the terms, for the misspelling check: a blocked
+                           filter, both bits of a hash in one word (one cache miss a hash) */
+    size_t bloom_words; /* a power of two */
+    uint8_t lengths[2]; /* bit n-1: a Latin (0) or Cyrillic (1) term has n words, n <= 8 */
+    uint8_t *loud;      /* per glossary term: matching it may give a finding or evidence (a
+                           status other than preferred or admitted, a name of one side, a
+                           BGN/PCGN spelling); quiet terms are only counted */
     uint64_t no_typo[4096]; /* hashes of word sequences lately found to be no misspelling: text
                                repeats its capitalised words, the check need not */
     unsigned max_words, ja_max;
     tp_house house;
 };
+
+/* The key of a place's term in a script, in house_pref. */
+static uint64_t pref_key(uint32_t ci, int script)
+{
+    return (uint64_t)ci * 4 + (uint64_t)script + 1;
+}
 
 /* ---- folding words ---- */
 
@@ -382,30 +411,49 @@ static tp_status add_hit(tp_checker *ck, slot *s, uint32_t term)
     hit *h = vec_push(&ck->hits);
     if (!h)
         return TP_ERR_NOMEM;
+    const mterm *t = &AT(ck->terms, mterm, term);
     h->term = term;
+    h->word0 = t->word0;
+    h->nwords = t->nwords;
+    h->last_len = 0xFF;
+    if (t->nwords) {
+        /* The last word is the one a probe has just matched by hash: checking it from here
+         * spares two more cache misses (the word, its stem) for every name found. */
+        const mword *w = &AT(ck->words, mword, t->word0 + t->nwords - 1);
+        if (w->len <= HIT_STEM) {
+            h->last_len = (uint8_t)w->len;
+            h->last_cls = w->cls;
+            memcpy(h->last_stem, w->stem, w->len);
+        }
+    }
     h->next = s->head;
     s->head = (uint32_t)(ck->hits.count - 1);
     return TP_OK;
 }
 
+static uint64_t bloom_mask(uint64_t h)
+{
+    return (1ULL << (h & 63)) | (1ULL << ((h >> 6) & 63));
+}
+
+/* A misspelling is only looked for among terms of as many words: the filter keys each hash
+ * with the term's word count. */
+static uint64_t bloom_key(uint64_t h, size_t nwords)
+{
+    return h ^ (nwords * 0x9E3779B97F4A7C15ULL);
+}
+
 static void bloom_set(tp_checker *ck, uint64_t h)
 {
-    for (int k = 0; k < 2; k++) {
-        uint64_t b = (k ? (h >> 32) * 0x9E3779B97F4A7C15ULL : h) & (ck->bloom_bits - 1);
-        ck->bloom[b / 64] |= 1ULL << (b % 64);
-    }
+    ck->bloom[(h >> 12) & (ck->bloom_words - 1)] |= bloom_mask(h);
 }
 
 static int bloom_has(const tp_checker *ck, uint64_t h)
 {
     if (!ck->bloom)
         return 0;
-    for (int k = 0; k < 2; k++) {
-        uint64_t b = (k ? (h >> 32) * 0x9E3779B97F4A7C15ULL : h) & (ck->bloom_bits - 1);
-        if (!(ck->bloom[b / 64] & (1ULL << (b % 64))))
-            return 0;
-    }
-    return 1;
+    uint64_t m = bloom_mask(h);
+    return (ck->bloom[(h >> 12) & (ck->bloom_words - 1)] & m) == m;
 }
 
 /* Folds a whole term or phrase the way text words are folded, one word at a time. The result
@@ -416,9 +464,27 @@ static tp_status fold_phrase(build_ctx *b, const char *text)
     tp_buf_reset(&b->fold);
     size_t n = strlen(text);
     tp_buf folded = TP_BUF_INIT;
-    tp_status st = tp_norm_fold_buf(ck->norm, text, n, &folded);
-    if (st)
+    tp_status st;
+    if (is_ascii(text, n)) {
+        /* What ICU's folding does to ASCII, without ICU (most of a large glossary is ASCII, and
+         * folding every term through ICU was most of the time a checker took to build): lower
+         * case, and the apostrophe family as one apostrophe. Separators need not be collapsed:
+         * the split below cuts at every one of them and drops empty words. */
+        st = tp_buf_append(&folded, text, n);
+        for (size_t i = 0; !st && i < n; i++) {
+            char c = folded.data[i];
+            if (c >= 'A' && c <= 'Z')
+                folded.data[i] = (char)(c + 32);
+            else if (c == '`' || c == '"')
+                folded.data[i] = '\'';
+        }
+    } else {
+        st = tp_norm_fold_buf(ck->norm, text, n, &folded);
+    }
+    if (st) {
+        tp_buf_free(&folded);
         return st;
+    }
     char w[WORD_MAX + 1];
     for (size_t i = 0; i < folded.len && !st;) {
         size_t j = i;
@@ -660,10 +726,7 @@ static int on_store_term(void *p, int64_t concept_id, const char *ext_id, const 
             if (m->side != SIDE_HISTORIC)
                 c->sides[m->script] |= (uint8_t)(1u << m->side);
         }
-        slot *s;
-        if (!(st = table_get(&ck->by_id, (uint64_t)t->id, &s)))
-            s->head = ti;
-        if (!st && m->script == SC_LATIN && has_cp(t->text, strlen(t->text), is_macron_vowel))
+        if (m->script == SC_LATIN && has_cp(t->text, strlen(t->text), is_macron_vowel))
             st = add_macron_words(b, ti);
     }
     if (st) {
@@ -707,16 +770,37 @@ static void mark_bgn(tp_checker *ck)
     }
 }
 
+static int status_rule(const mterm *t);
+
+/* Which terms need more than counting when found: with 200,000 names, loading a found term and
+ * its concept is two cache misses, and most names are in good standing. */
+static tp_status mark_loud(tp_checker *ck, tp_error *err)
+{
+    ck->loud = malloc(ck->terms.count ? ck->terms.count : 1);
+    if (!ck->loud)
+        return tp_error_nomem(err);
+    for (size_t i = 0; i < ck->terms.count; i++) {
+        const mterm *t = &AT(ck->terms, mterm, i);
+        const mconcept *c = &AT(ck->concepts, mconcept, t->concept);
+        uint8_t sides = t->script < 3 ? c->sides[t->script] : 0;
+        ck->loud[i] = status_rule(t) >= 0 || t->bgn ||
+                      ((sides & (sides - 1)) != 0 && t->side != SIDE_HISTORIC);
+    }
+    return TP_OK;
+}
+
 static tp_status build_bloom(tp_checker *ck, tp_error *err)
 {
+    /* About eight bits a hash (a name has about ten): a few per cent of false positives, which
+     * only cost a store probe, and a filter a quarter of the size of one with sixteen. */
     size_t hashes = 0;
     for (size_t i = 0; i < ck->terms.count; i++)
-        hashes += AT(ck->terms, mterm, i).script < SC_JA ? 16 : 0;
-    size_t bits = 1 << 16;
-    while (bits < hashes * 16 && bits < ((size_t)1 << 27))
-        bits <<= 1;
-    ck->bloom_bits = bits;
-    ck->bloom = calloc(bits / 64, sizeof(uint64_t));
+        hashes += AT(ck->terms, mterm, i).script < SC_JA ? 10 : 0;
+    size_t words = 1024;
+    while (words * 8 < hashes && words < ((size_t)1 << 22))
+        words <<= 1;
+    ck->bloom_words = words;
+    ck->bloom = calloc(words, sizeof(uint64_t));
     if (!ck->bloom)
         return tp_error_nomem(err);
     for (size_t i = 0; i < ck->terms.count; i++) {
@@ -729,8 +813,10 @@ static tp_status build_bloom(tp_checker *ck, tp_error *err)
         if (st)
             return st;
         for (size_t k = 0; k < n; k++)
-            bloom_set(ck, h[k]);
+            bloom_set(ck, bloom_key(h[k], t->nwords));
         free(h);
+        if (t->nwords >= 1 && t->nwords <= 8)
+            ck->lengths[t->script] |= (uint8_t)(1u << (t->nwords - 1));
     }
     return TP_OK;
 }
@@ -757,6 +843,8 @@ tp_status tp_checker_new(tp_store *store, tp_norm *norm, tp_checker **out, tp_er
         mark_bgn(ck);
         st = build_bloom(ck, err);
     }
+    if (!st)
+        st = mark_loud(ck, err);
     if (st) {
         tp_checker_free(ck);
         return st;
@@ -776,9 +864,11 @@ void tp_checker_free(tp_checker *ck)
     free(ck->word_tab.slots);
     free(ck->ja_tab.slots);
     free(ck->rule_tab.slots);
+    free(ck->house_pref.slots);
     free(ck->by_id.slots);
     free(ck->macron.slots);
     free(ck->bloom);
+    free(ck->loud);
     tp_house_free(&ck->house);
     arena_free(ck->arena);
     free(ck);
@@ -802,6 +892,35 @@ static tp_status on_rule_phrase(void *p, size_t rule, int role, const char *phra
     if (b->ck->terms.count == before)
         return tp_error_set(err, TP_ERR_INPUT, "the phrase \"%s\" cannot be matched (mixed "
                                                "scripts, or too long)", phrase);
+    return TP_OK;
+}
+
+/* The house style's [preferred] terms, each found among the glossary's first nterms terms by
+ * its text (case aside): it becomes the suggestion for its place in its script. */
+static tp_status resolve_preferred(tp_checker *ck, size_t nterms, const char *path,
+                                   tp_error *err)
+{
+    for (size_t k = 0; k < ck->house.preferred_count; k++) {
+        const char *want = ck->house.preferred[k];
+        uint32_t found = NONE32;
+        for (size_t i = 0; i < nterms && found == NONE32; i++) {
+            const mterm *t = &AT(ck->terms, mterm, i);
+            if (t->concept != NONE32 && t->script <= SC_JA && !strcasecmp(t->text, want))
+                found = (uint32_t)i;
+        }
+        if (found == NONE32)
+            return tp_error_at(err, TP_ERR_INPUT, path, ck->house.preferred_line, 0,
+                               "[preferred] \"%s\" is no term of the glossary", want);
+        const mterm *t = &AT(ck->terms, mterm, found);
+        if (t->status > TP_TERM_ADMITTED)
+            return tp_error_at(err, TP_ERR_INPUT, path, ck->house.preferred_line, 0,
+                               "[preferred] \"%s\" is %s in the glossary", want,
+                               tp_term_status_name((tp_term_status)t->status));
+        slot *s;
+        if (table_get(&ck->house_pref, pref_key(t->concept, t->script), &s))
+            return tp_error_nomem(err);
+        s->head = found;
+    }
     return TP_OK;
 }
 
@@ -844,16 +963,22 @@ tp_status tp_checker_load_rules(tp_checker *ck, const char *path, tp_error *err)
     /* New phrases go after the previous style's, which stay intact until this load has
      * succeeded (then nothing refers to them any more). */
     build_ctx b = {ck, &ck->rule_tab, TP_BUF_INIT, TP_BUF_INIT, err, -1, TP_OK};
+    table old_pref = ck->house_pref;
+    memset(&ck->house_pref, 0, sizeof ck->house_pref);
     tp_status st = tp_house_parse(path, &ck->house, on_rule_phrase, &b, err);
     tp_buf_free(&b.fold);
     tp_buf_free(&b.tmp);
+    if (!st)
+        st = resolve_preferred(ck, nt, path, err);
     if (!st)
         st = run_rule_examples(ck, path, err);
     if (st) {
         tp_house_free(&ck->house);
         free(ck->rule_tab.slots);
+        free(ck->house_pref.slots);
         ck->house = old;
         ck->rule_tab = old_tab;
+        ck->house_pref = old_pref;
         ck->terms.count = nt;
         ck->words.count = nw;
         ck->hits.count = nh;
@@ -861,6 +986,7 @@ tp_status tp_checker_load_rules(tp_checker *ck, const char *path, tp_error *err)
     }
     tp_house_free(&old);
     free(old_tab.slots);
+    free(old_pref.slots);
     return TP_OK;
 }
 
@@ -878,6 +1004,7 @@ typedef struct token {
     uint8_t joined;          /* only soft separators (spaces, hyphens) since the previous word */
     uint8_t cap;             /* begins with a capital */
     uint8_t nonascii;
+    uint8_t inert;           /* no name, misspelling or evidence starts here (see end_word) */
     unsigned long line, col, eline, ecol;
     uint32_t sentence;
 } token;
@@ -895,6 +1022,21 @@ typedef struct evidence {
     unsigned long line, col, eline, ecol;
     char *found, *suggestion, *concept;
 } evidence;
+
+/* A name in a segment of the current translation unit. */
+typedef struct unit_occ {
+    uint32_t term, concept;
+    uint8_t seg;              /* index of its segment in the unit */
+    unsigned long line, col, eline, ecol;
+    char *found;
+} unit_occ;
+
+typedef struct unit_seg {
+    uint8_t role;             /* TP_SEG_SOURCE or TP_SEG_TARGET */
+    uint8_t script;           /* the script of its language's terms, SC_NONE when the glossary
+                                 has none (a language other than en, ru, ja) */
+    uint8_t text;             /* it holds letters (an empty target is untranslated) */
+} unit_seg;
 
 typedef struct suppress_ev {
     unsigned long line, col;
@@ -925,6 +1067,7 @@ struct tp_check_doc {
     size_t wlen;
     int wlong;
     int wscript;
+    int wnonascii;            /* the word has a code point above ASCII */
     unsigned long wline, wcol, weline, wecol;
     /* what lies between the previous word and the next */
     int hard;                 /* a hard break: punctuation, markup, a blank line */
@@ -943,6 +1086,12 @@ struct tp_check_doc {
     /* held-back words */
     token q[QUEUE];
     size_t qh, qn;
+    /* bilingual documents: the current unit's segments and names */
+    int seg_role;             /* TP_SEG_*: where text goes now */
+    unsigned long seg_letters;
+    unit_seg segs[UNIT_SEG_MAX];
+    size_t nsegs;
+    vec unit;                 /* unit_occ */
     /* results */
     vec findings, occs, ev_ja, ev_ru, suppress;
     gloss_state *gloss;
@@ -1030,6 +1179,7 @@ tp_status tp_check_begin(tp_checker *ck, const char *name, tp_check_format forma
     d->ev_ja = (vec)VEC(evidence);
     d->ev_ru = (vec)VEC(evidence);
     d->suppress = (vec)VEC(suppress_ev);
+    d->unit = (vec)VEC(unit_occ);
     d->name = dup_str(name ? name : "-");
     d->ja = malloc(JA_RUN_MAX * sizeof *d->ja);
     d->ja_raw = malloc(JA_RUN_MAX * sizeof *d->ja_raw);
@@ -1114,12 +1264,29 @@ static const mconcept *concept_at(const tp_checker *ck, uint32_t ci)
     return ci == NONE32 ? NULL : &AT(ck->concepts, mconcept, ci);
 }
 
+/* The term findings suggest for a place in a script: the house style's choice ([preferred]),
+ * else the glossary's preferred term; NONE32 when there is neither. */
+static uint32_t preferred_index(const tp_checker *ck, uint32_t ci, int script)
+{
+    if (ci == NONE32 || script > SC_JA)
+        return NONE32;
+    const slot *s = table_find(&ck->house_pref, pref_key(ci, script));
+    return s ? s->head : AT(ck->concepts, mconcept, ci).preferred[script];
+}
+
+/* Nonzero when the house style prefers term ti. */
+static int house_prefers(const tp_checker *ck, uint32_t ti)
+{
+    const mterm *t = &AT(ck->terms, mterm, ti);
+    const slot *s = t->concept == NONE32 ? NULL
+                                         : table_find(&ck->house_pref, pref_key(t->concept,
+                                                                                 t->script));
+    return s && s->head == ti;
+}
+
 static const char *preferred_text(const tp_checker *ck, const mterm *t)
 {
-    const mconcept *c = concept_at(ck, t->concept);
-    if (!c || t->script > SC_JA)
-        return NULL;
-    uint32_t p = c->preferred[t->script];
+    uint32_t p = preferred_index(ck, t->concept, t->script);
     return p == NONE32 ? NULL : AT(ck->terms, mterm, p).text;
 }
 
@@ -1186,6 +1353,38 @@ static void rule_match(tp_check_doc *d, const mterm *t, unsigned long line, unsi
 
 static void ja_evidence(tp_check_doc *d, const token *t);
 
+static int status_rule(const mterm *t)
+{
+    return t->status == TP_TERM_DEPRECATED   ? R_DEPRECATED
+           : t->status == TP_TERM_SUPERSEDED ? R_SUPERSEDED
+           : t->status == TP_TERM_FORBIDDEN  ? R_FORBIDDEN
+                                             : -1;
+}
+
+/* The finding of a deprecated, superseded or forbidden term, with the preferred term of its
+ * script. Nothing for a term in good standing. */
+static void status_finding(tp_check_doc *d, const mterm *t, unsigned long line, unsigned long col,
+                           unsigned long eline, unsigned long ecol, const char *found)
+{
+    const tp_checker *ck = d->ck;
+    int rule = status_rule(t);
+    if (rule < 0)
+        return;
+    const mconcept *c = concept_at(ck, t->concept);
+    const char *pref = preferred_text(ck, t);
+    const char *status = tp_term_status_name((tp_term_status)t->status);
+    if (pref && t->usage)
+        add_finding(d, tp_check_rules[rule], severity_of(ck, rule), line, col, eline, ecol,
+                    found, pref, c->ext_id, "\"%s\" is %s (%s); use \"%s\"", found, status,
+                    t->usage, pref);
+    else if (pref)
+        add_finding(d, tp_check_rules[rule], severity_of(ck, rule), line, col, eline, ecol,
+                    found, pref, c->ext_id, "\"%s\" is %s; use \"%s\"", found, status, pref);
+    else
+        add_finding(d, tp_check_rules[rule], severity_of(ck, rule), line, col, eline, ecol,
+                    found, NULL, c->ext_id, "\"%s\" is %s", found, status);
+}
+
 /* A glossary term was found: its status finding now, its occurrence for later. */
 static void term_match(tp_check_doc *d, uint32_t ti, unsigned long line, unsigned long col,
                        unsigned long eline, unsigned long ecol, uint32_t sentence,
@@ -1195,24 +1394,26 @@ static void term_match(tp_check_doc *d, uint32_t ti, unsigned long line, unsigne
     const mterm *t = &AT(ck->terms, mterm, ti);
     const mconcept *c = concept_at(ck, t->concept);
     d->names++;
-    const char *pref = preferred_text(ck, t);
-    int rule = t->status == TP_TERM_DEPRECATED   ? R_DEPRECATED
-               : t->status == TP_TERM_SUPERSEDED ? R_SUPERSEDED
-               : t->status == TP_TERM_FORBIDDEN  ? R_FORBIDDEN
-                                                 : -1;
-    if (rule >= 0) {
-        const char *status = tp_term_status_name((tp_term_status)t->status);
-        if (pref && t->usage)
-            add_finding(d, tp_check_rules[rule], severity_of(ck, rule), line, col, eline, ecol,
-                        found, pref, c->ext_id, "\"%s\" is %s (%s); use \"%s\"", found, status,
-                        t->usage, pref);
-        else if (pref)
-            add_finding(d, tp_check_rules[rule], severity_of(ck, rule), line, col, eline, ecol,
-                        found, pref, c->ext_id, "\"%s\" is %s; use \"%s\"", found, status, pref);
-        else
-            add_finding(d, tp_check_rules[rule], severity_of(ck, rule), line, col, eline, ecol,
-                        found, NULL, c->ext_id, "\"%s\" is %s", found, status);
+    /* A target's status findings wait for the unit's end: one that translates a name of the
+     * source becomes a key-term finding instead. */
+    int deferred = 0;
+    if (d->seg_role && d->nsegs && d->unit.count < UNIT_OCC_MAX) {
+        unit_occ *u = vec_push(&d->unit);
+        if (!u || !(u->found = dup_str(found))) {
+            d->failed = TP_ERR_NOMEM;
+            return;
+        }
+        u->term = ti;
+        u->concept = t->concept;
+        u->seg = (uint8_t)(d->nsegs - 1);
+        u->line = line;
+        u->col = col;
+        u->eline = eline;
+        u->ecol = ecol;
+        deferred = d->seg_role == TP_SEG_TARGET;
     }
+    if (!deferred)
+        status_finding(d, t, line, col, eline, ecol, found);
     /* Occurrences matter only for concepts whose names differ in whose usage they are. */
     uint8_t sides = c && t->script < 3 ? c->sides[t->script] : 0;
     if ((sides & (sides - 1)) == 0 || t->side == SIDE_HISTORIC || d->occs.count >= OCC_MAX)
@@ -1255,14 +1456,22 @@ static int better(const mterm *a, const mterm *b, const char *found)
 }
 
 /* Verifies a hit word by word: the stems (hash collisions) and each word's ending. */
-static int words_fit(const tp_checker *ck, const mterm *t, const tp_check_doc *d,
+static int words_fit(const tp_checker *ck, const hit *h, const tp_check_doc *d,
                      const uint8_t *choice, size_t n)
 {
-    if (t->nwords != n)
+    if (h->nwords != n)
         return 0;
+    if (h->last_len != 0xFF) {
+        const token *tk = &d->q[(d->qh + n - 1) % QUEUE];
+        size_t sl = tk->stems[choice[n - 1]];
+        if (sl != h->last_len || memcmp(tk->fold, h->last_stem, sl) != 0 ||
+            !tp_ru_ending_ok((tp_ru_class)h->last_cls, tk->fold + sl, tk->flen - sl))
+            return 0;
+        n--;
+    }
     for (size_t i = 0; i < n; i++) {
         const token *tk = &d->q[(d->qh + i) % QUEUE];
-        const mword *w = &AT(ck->words, mword, t->word0 + i);
+        const mword *w = &AT(ck->words, mword, h->word0 + i);
         size_t sl = tk->stems[choice[i]];
         if (sl != w->len || memcmp(tk->fold, w->stem, sl) != 0)
             return 0;
@@ -1295,9 +1504,9 @@ static void search(tp_check_doc *d, const table *tab, size_t depth, uint64_t h, 
             continue;
         choice[depth] = c;
         for (uint32_t hi = s->head; hi != NONE32; hi = AT(ck->hits, hit, hi).next) {
-            uint32_t ti = AT(ck->hits, hit, hi).term;
-            const mterm *t = &AT(ck->terms, mterm, ti);
-            if (!words_fit(ck, t, d, choice, depth + 1))
+            const hit *x = &AT(ck->hits, hit, hi);
+            uint32_t ti = x->term;
+            if (!words_fit(ck, x, d, choice, depth + 1))
                 continue;
             if (depth + 1 > b->n) {
                 b->n = depth + 1;
@@ -1336,14 +1545,36 @@ static int is_prefix(const char *a, const char *b)
     return strncmp(a, b, n) == 0;
 }
 
+/* The term with store row id id, or NONE32. The index is made at the first call: most
+ * documents never need it, and a large glossary takes a while to index. */
+static uint32_t term_of_id(tp_checker *ck, int64_t id)
+{
+    if (!ck->by_id.cap) {
+        for (size_t i = 0; i < ck->terms.count; i++) {
+            const mterm *t = &AT(ck->terms, mterm, i);
+            slot *s;
+            if (t->concept == NONE32)
+                continue;
+            if (table_get(&ck->by_id, (uint64_t)t->id, &s)) {
+                free(ck->by_id.slots);
+                memset(&ck->by_id, 0, sizeof ck->by_id);
+                return NONE32;
+            }
+            s->head = (uint32_t)i;
+        }
+    }
+    const slot *s = table_find(&ck->by_id, (uint64_t)id);
+    return s ? s->head : NONE32;
+}
+
 static int on_fuzzy_hit(void *p, const tp_store_hit *h)
 {
     fuzzy_ctx *f = p;
-    const tp_checker *ck = f->d->ck;
-    const slot *s = table_find(&ck->by_id, (uint64_t)h->term_id);
-    if (!s || s->head == NONE32)
+    tp_checker *ck = f->d->ck;
+    uint32_t ti = term_of_id(ck, h->term_id);
+    if (ti == NONE32)
         return 0;
-    const mterm *t = &AT(ck->terms, mterm, s->head);
+    const mterm *t = &AT(ck->terms, mterm, ti);
     if (t->script != f->script || t->nwords != f->nwords)
         return 0;
     if (is_prefix(f->key, t->key) || is_prefix(t->key, f->key))
@@ -1353,7 +1584,7 @@ static int on_fuzzy_hit(void *p, const tp_store_hit *h)
         return 0;
     if (f->best == NONE32 || dist < f->best_dist ||
         (dist == f->best_dist && t->status < AT(ck->terms, mterm, f->best).status)) {
-        f->best = s->head;
+        f->best = ti;
         f->best_dist = dist;
     }
     return 0;
@@ -1381,8 +1612,10 @@ static size_t misspelling(tp_check_doc *d)
             kl += t->flen;
         }
         key[kl] = '\0';
-        /* A name ends in a capitalised word (Sea of Okhotsk, Kuril Islands). */
-        if (!ok || (w > 1 && !d->q[(d->qh + w - 1) % QUEUE].cap))
+        /* A name ends in a capitalised word (Sea of Okhotsk, Kuril Islands); and only terms
+         * of w words are looked at. */
+        if (!ok || (w > 1 && !d->q[(d->qh + w - 1) % QUEUE].cap) ||
+            !(ck->lengths[t0->script] & (1u << (w - 1))))
             continue;
         size_t cps = tp_utf8_count(key, kl);
         if (cps < 6)
@@ -1397,7 +1630,7 @@ static size_t misspelling(tp_check_doc *d)
             return 0;
         size_t keep = 0;
         for (size_t i = 0; i < nh; i++)
-            if (bloom_has(ck, hs[i]))
+            if (bloom_has(ck, bloom_key(hs[i], w)))
                 hs[keep++] = hs[i];
         fuzzy_ctx f = {d, key, w, t0->script, cps >= 9 ? 2u : 1u, NONE32, 0};
         if (keep)
@@ -1427,19 +1660,15 @@ static size_t misspelling(tp_check_doc *d)
 /* A Russian name in ISO 9 (Ûžno-Kurilʹsk, Kunašir): its Russian romanisation key finds the
  * concept; the spelling is evidence of the scheme for the whole-document check. */
 typedef struct ru_ctx {
-    const tp_checker *ck;
+    tp_checker *ck;
     uint32_t term;
 } ru_ctx;
 
 static int on_ru_hit(void *p, const tp_store_hit *h)
 {
     ru_ctx *r = p;
-    const slot *s = table_find(&r->ck->by_id, (uint64_t)h->term_id);
-    if (s && s->head != NONE32) {
-        r->term = s->head;
-        return 1;
-    }
-    return 0;
+    r->term = term_of_id(r->ck, h->term_id);
+    return r->term != NONE32;
 }
 
 static size_t iso9_name(tp_check_doc *d)
@@ -1488,10 +1717,111 @@ static size_t iso9_name(tp_check_doc *d)
             e->ecol = tl->ecol;
             e->found = found;
             found = NULL;
-            uint32_t p = c ? c->preferred[SC_LATIN] : NONE32;
+            uint32_t p = preferred_index(ck, t->concept, SC_LATIN);
             e->suggestion = dup_str(p != NONE32 ? AT(ck->terms, mterm, p).text : NULL);
             e->concept = dup_str(c ? c->ext_id : NULL);
         }
+        free(found);
+        return w;
+    }
+    return 0;
+}
+
+/* A Japanese name in Kunrei-shiki (Kunasiri, Sikotan, Etorohu): its Japanese romanisation key
+ * finds the Hepburn term, so it is a romanisation-mix finding, not a misspelling. */
+typedef struct kunrei_ctx {
+    tp_checker *ck;
+    uint32_t term;
+} kunrei_ctx;
+
+static int on_kunrei_hit(void *p, const tp_store_hit *h)
+{
+    kunrei_ctx *k = p;
+    uint32_t ti = term_of_id(k->ck, h->term_id);
+    if (ti == NONE32)
+        return 0;
+    const mterm *t = &AT(k->ck->terms, mterm, ti);
+    if (t->script != SC_LATIN || t->status > TP_TERM_ADMITTED)
+        return 0;
+    /* English before ja-Latn (Shikotan, not Shikotan-tō), then the better status. */
+    const mterm *b = k->term == NONE32 ? NULL : &AT(k->ck->terms, mterm, k->term);
+    if (!b || t->lang_rank < b->lang_rank ||
+        (t->lang_rank == b->lang_rank && t->status < b->status))
+        k->term = ti;
+    return 0;
+}
+
+/* Syllables Kunrei-shiki (and Nihon-shiki) write where Hepburn does not: si ti tu hu zi di du,
+ * sy- ty- zy- before a, u, o. s is a folded (lower-case) word. */
+static int has_kunrei(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++) {
+        char c = s[i], x = s[i + 1];
+        if ((x == 'i' && (c == 's' || c == 't' || c == 'z' || c == 'd')) ||
+            (x == 'u' && (c == 't' || c == 'h' || c == 'd')) ||
+            (x == 'y' && (c == 's' || c == 't' || c == 'z') && i + 2 < n &&
+             (s[i + 2] == 'a' || s[i + 2] == 'u' || s[i + 2] == 'o')))
+            return 1;
+    }
+    return 0;
+}
+
+static size_t kunrei_name(tp_check_doc *d)
+{
+    tp_checker *ck = d->ck;
+    const token *t0 = &d->q[d->qh];
+    if (t0->script != SC_LATIN || t0->nonascii || !t0->cap ||
+        severity_of(ck, R_ROMAN) == TP_SEVERITY_NONE)
+        return 0;
+    size_t maxw = d->qn < 3 ? d->qn : 3;
+    for (size_t w = maxw; w >= 1; w--) {
+        int ok = 1;
+        for (size_t i = 1; i < w; i++) {
+            const token *t = &d->q[(d->qh + i) % QUEUE];
+            ok &= t->joined && t->script == SC_LATIN && !t->nonascii;
+        }
+        /* A name ends in a capitalised word, and some term has w words, as for misspellings. */
+        if (!ok || (w > 1 && !d->q[(d->qh + w - 1) % QUEUE].cap) ||
+            !(ck->lengths[SC_LATIN] & (1u << (w - 1))))
+            continue;
+        int kunrei = 0;
+        for (size_t i = 0; i < w && !kunrei; i++) {
+            const token *t = &d->q[(d->qh + i) % QUEUE];
+            kunrei = has_kunrei(t->fold, t->flen);
+        }
+        if (!kunrei)
+            continue;
+        char *found = found_text(d, 0, w);
+        if (!found)
+            return 0;
+        size_t fl = strlen(found);
+        uint64_t kh = fnv(found, fl, 0x6b756e726569ULL) | 1;
+        uint64_t *cached = &ck->no_typo[kh % 4096];
+        if (*cached == kh) {
+            free(found);
+            continue;
+        }
+        tp_keyset *keys = NULL;
+        kunrei_ctx k = {ck, NONE32};
+        if (tp_norm_keys(ck->norm, found, fl, "ja-Latn", NULL, &keys, NULL) == TP_OK)
+            for (size_t i = 0; i < keys->count; i++)
+                if (keys->keys[i].kind == TP_KEY_JA)
+                    tp_store_probe_key(ck->store, TP_KEY_JA, keys->keys[i].text, on_kunrei_hit,
+                                       &k, NULL);
+        tp_keyset_free(keys);
+        const mterm *t = k.term == NONE32 ? NULL : &AT(ck->terms, mterm, k.term);
+        if (!t || !strcasecmp(t->text, found)) {
+            *cached = kh;
+            free(found);
+            continue;
+        }
+        const mconcept *c = concept_at(ck, t->concept);
+        const token *tl = &d->q[(d->qh + w - 1) % QUEUE];
+        d->names++;
+        add_finding(d, tp_check_rules[R_ROMAN], severity_of(ck, R_ROMAN), t0->line, t0->col,
+                    tl->eline, tl->ecol, found, t->text, c ? c->ext_id : NULL,
+                    "\"%s\" is Kunrei-shiki; the glossary writes Japanese names in Hepburn "
+                    "(\"%s\")", found, t->text);
         free(found);
         return w;
     }
@@ -1617,14 +1947,29 @@ static void ja_evidence(tp_check_doc *d, const token *t)
 static void match_head(tp_check_doc *d)
 {
     tp_checker *ck = d->ck;
+    if (d->q[d->qh].inert) {
+        pop(d, 1);
+        return;
+    }
     uint8_t choice[MAX_WORDS];
     best b = {0, {0}, 0}, r = {0, {0}, 0};
     search(d, &ck->word_tab, 0, FNV0, choice, &b);
     if (ck->rule_tab.used)
         search(d, &ck->rule_tab, 0, FNV0, choice, &r);
     size_t n = b.n > r.n ? b.n : r.n;
+    if (n > 0 && r.n == 0 && b.count == 1 && !d->seg_role && !ck->loud[b.terms[0]]) {
+        /* A name in good standing that no whole-document rule needs: counted, and its words
+         * are still romanisation evidence. */
+        d->names++;
+        for (size_t i = 0; i < n; i++)
+            ja_evidence(d, &d->q[(d->qh + i) % QUEUE]);
+        pop(d, n);
+        return;
+    }
     if (n == 0) {
         size_t w = iso9_name(d);
+        if (!w)
+            w = kunrei_name(d);
         if (!w)
             w = misspelling(d);
         if (!w) {
@@ -1813,7 +2158,8 @@ static void end_word(tp_check_doc *d)
     tp_checker *ck = d->ck;
     /* Trailing apostrophes are closing quotes; "'s" is the English possessive. */
     while (d->wlen && (d->wraw[d->wlen - 1] == '\'' ||
-                       (d->wlen >= 3 && !memcmp(d->wraw + d->wlen - 3, "\xE2\x80\x99", 3)))) {
+                       (d->wlen >= 3 && (unsigned char)d->wraw[d->wlen - 1] == 0x99 &&
+                        !memcmp(d->wraw + d->wlen - 3, "\xE2\x80\x99", 3)))) {
         d->wlen -= d->wraw[d->wlen - 1] == '\'' ? 1 : 3;
         d->wecol--;
     }
@@ -1833,7 +2179,18 @@ static void end_word(tp_check_doc *d)
     if (d->qn == QUEUE)
         match_head(d);
     token *t = &d->q[(d->qh + d->qn) % QUEUE];
-    size_t fl = fold_word(ck, d->wraw, fl_raw, t->fold, &d->tmp);
+    size_t fl = 0;
+    if (!d->wnonascii) {
+        /* fold_word's ASCII case, inline: this runs for nearly every word of English text. */
+        for (size_t i = 0; i < fl_raw; i++) {
+            char c = d->wraw[i];
+            if (c == '\'' || c == '`')
+                continue;
+            t->fold[fl++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+        }
+    } else {
+        fl = fold_word(ck, d->wraw, fl_raw, t->fold, &d->tmp);
+    }
     if (fl == (size_t)-1 || fl == 0 || fl > 255) {
         d->wlen = 0;
         d->hard = 1;
@@ -1846,10 +2203,14 @@ static void end_word(tp_check_doc *d)
     t->slen = (uint8_t)d->slen;
     t->script = (uint8_t)d->wscript;
     t->joined = !d->hard && d->qn > 0;
-    t->nonascii = !is_ascii(d->wraw, d->wlen);
-    size_t i = 0;
-    int32_t c0 = tp_utf8_next(d->wraw, d->wlen, &i);
-    t->cap = c0 > 0 && u_isupper(c0);
+    t->nonascii = (uint8_t)d->wnonascii;
+    if ((unsigned char)d->wraw[0] < 0x80) {
+        t->cap = d->wraw[0] >= 'A' && d->wraw[0] <= 'Z';
+    } else {
+        size_t i = 0;
+        int32_t c0 = tp_utf8_next(d->wraw, d->wlen, &i);
+        t->cap = c0 > 0 && u_isupper(c0);
+    }
     t->line = d->wline;
     t->col = d->wcol;
     t->eline = d->weline;
@@ -1865,7 +2226,14 @@ static void end_word(tp_check_doc *d)
         t->stems[k] = (uint8_t)stems[k];
         t->h[k] = fnv(t->fold, stems[k], FNV0);
     }
-    d->qn++;
+    /* Most words of a text start nothing: no name starts with them, and in lower-case ASCII
+     * they are no misspelling and no romanisation evidence either. At the head of the queue
+     * such a word needs no lookahead, so it is let go at once, and when the queue is empty it
+     * is never queued (English text then runs through an almost empty queue). */
+    t->inert = !t->cap && !t->nonascii && ns == 1 && !ck->rule_tab.used &&
+               !table_find(&ck->word_tab, window_mix(FNV0, t->h[0]));
+    if (!t->inert || d->qn > 0)
+        d->qn++;
     d->wlen = 0;
     d->hard = 0;
     d->slen = 0;
@@ -1873,6 +2241,8 @@ static void end_word(tp_check_doc *d)
     /* Enough held back to choose the longest match at the head. */
     if (d->qn > ck->max_words + 3)
         match_head(d);
+    while (d->qn && d->q[d->qh].inert)
+        pop(d, 1);
 }
 
 static void hard_break(tp_check_doc *d)
@@ -1889,6 +2259,135 @@ void tp_check_gap(tp_check_doc *d, int sentence)
         d->sentence++;
 }
 
+/* ---- bilingual documents ---- */
+
+/* The script whose terms a language is written in, by its primary subtag. */
+static uint8_t lang_script(const char *lang)
+{
+    for (int s = 0; s < 3; s++) {
+        size_t n = strlen(script_lang[s]);
+        if (lang && !strncasecmp(lang, script_lang[s], n) &&
+            (lang[n] == '\0' || lang[n] == '-' || lang[n] == '_'))
+            return (uint8_t)s;
+    }
+    return SC_NONE;
+}
+
+static unsigned long letters(const tp_check_doc *d)
+{
+    return d->letters[0] + d->letters[1] + d->letters[2];
+}
+
+void tp_check_segment(tp_check_doc *d, int role, const char *lang)
+{
+    /* A name ends with its segment: what is held back is matched now, so that it lands in the
+     * segment it was read in. */
+    end_word(d);
+    ja_match(d);
+    drain(d, 0);
+    hard_break(d);
+    d->sentence++;
+    if (d->seg_role && d->nsegs)
+        d->segs[d->nsegs - 1].text = letters(d) > d->seg_letters;
+    d->seg_role = TP_SEG_NONE;
+    if (role == TP_SEG_NONE || d->nsegs == UNIT_SEG_MAX)
+        return; /* past the limit a segment is checked as plain text */
+    unit_seg *g = &d->segs[d->nsegs++];
+    g->role = (uint8_t)role;
+    g->script = lang_script(lang);
+    g->text = 0;
+    d->seg_role = role;
+    d->seg_letters = letters(d);
+}
+
+/* The key-term check of one unit, as CAT tools and Xbench make it: a name in the source wants
+ * the glossary's term of the target's language in the target, and a target that translates it
+ * with a deprecated, superseded or forbidden term is told the preferred one. */
+static void key_terms(tp_check_doc *d)
+{
+    const tp_checker *ck = d->ck;
+    const unit_occ *u = d->unit.items;
+    size_t n = d->unit.count;
+    for (size_t i = 0; i < n; i++) {
+        const unit_seg *g = &d->segs[u[i].seg];
+        if (g->role != TP_SEG_TARGET)
+            continue;
+        const mterm *t = &AT(ck->terms, mterm, u[i].term);
+        int rule = status_rule(t);
+        if (rule < 0)
+            continue;
+        const unit_occ *src = NULL;
+        for (size_t k = 0; k < n && !src; k++)
+            if (d->segs[u[k].seg].role == TP_SEG_SOURCE && u[k].concept == u[i].concept)
+                src = &u[k];
+        if (!src) {
+            status_finding(d, t, u[i].line, u[i].col, u[i].eline, u[i].ecol, u[i].found);
+            continue;
+        }
+        const mconcept *c = concept_at(ck, t->concept);
+        uint32_t p = preferred_index(ck, t->concept, g->script);
+        const char *pref = p != NONE32 ? AT(ck->terms, mterm, p).text : preferred_text(ck, t);
+        /* By default as severe as the status is in running text. */
+        tp_severity sev = ck->house.builtin[R_KEY_DEPRECATED] ? severity_of(ck, R_KEY_DEPRECATED)
+                                                              : severity_of(ck, rule);
+        const char *status = tp_term_status_name((tp_term_status)t->status);
+        if (pref)
+            add_finding(d, tp_check_rules[R_KEY_DEPRECATED], sev, u[i].line, u[i].col,
+                        u[i].eline, u[i].ecol, u[i].found, pref, c->ext_id,
+                        "\"%s\" translates \"%s\" (line %lu) with a %s term; use \"%s\"",
+                        u[i].found, src->found, src->line, status, pref);
+        else
+            add_finding(d, tp_check_rules[R_KEY_DEPRECATED], sev, u[i].line, u[i].col,
+                        u[i].eline, u[i].ecol, u[i].found, NULL, c->ext_id,
+                        "\"%s\" translates \"%s\" (line %lu) with a %s term", u[i].found,
+                        src->found, src->line, status);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (d->segs[u[i].seg].role != TP_SEG_SOURCE || u[i].concept == NONE32)
+            continue;
+        int again = 0;
+        for (size_t k = 0; k < i && !again; k++)
+            again = d->segs[u[k].seg].role == TP_SEG_SOURCE && u[k].concept == u[i].concept;
+        if (again)
+            continue; /* one finding a place a unit */
+        const mconcept *c = concept_at(ck, u[i].concept);
+        for (size_t s = 0; s < d->nsegs; s++) {
+            const unit_seg *g = &d->segs[s];
+            uint32_t p = preferred_index(ck, u[i].concept, g->script);
+            if (g->role != TP_SEG_TARGET || !g->text || p == NONE32)
+                continue; /* untranslated, or a language the glossary has no terms in */
+            /* Any name of the place in the target's script will do here; one in bad standing
+             * has had its own finding above. */
+            int found = 0;
+            for (size_t k = 0; k < n && !found; k++)
+                found = u[k].seg == s && u[k].concept == u[i].concept &&
+                        AT(ck->terms, mterm, u[k].term).script == g->script;
+            if (found)
+                continue;
+            const char *pref = AT(ck->terms, mterm, p).text;
+            add_finding(d, tp_check_rules[R_KEY_MISSING], severity_of(ck, R_KEY_MISSING),
+                        u[i].line, u[i].col, u[i].eline, u[i].ecol, u[i].found, pref, c->ext_id,
+                        "the target lacks \"%s\", the glossary's %s term for \"%s\"", pref,
+                        script_name[g->script], u[i].found);
+        }
+    }
+}
+
+static void unit_clear(tp_check_doc *d)
+{
+    for (size_t i = 0; i < d->unit.count; i++)
+        free(AT(d->unit, unit_occ, i).found);
+    d->unit.count = 0;
+    d->nsegs = 0;
+}
+
+void tp_check_unit_end(tp_check_doc *d)
+{
+    tp_check_segment(d, TP_SEG_NONE, NULL);
+    key_terms(d);
+    unit_clear(d);
+}
+
 static void put_cp(tp_check_doc *d, uint32_t c, unsigned long line, unsigned long col,
                    unsigned long ecol)
 {
@@ -1900,6 +2399,7 @@ static void put_cp(tp_check_doc *d, uint32_t c, unsigned long line, unsigned lon
             d->wline = line;
             d->wcol = col;
             d->wlong = 0;
+            d->wnonascii = 0;
         }
         d->letters[SC_LATIN] += c >= 'A';
         if (d->wlen + 1 > WORD_MAX)
@@ -1939,6 +2439,7 @@ static void put_cp(tp_check_doc *d, uint32_t c, unsigned long line, unsigned lon
             d->wline = line;
             d->wcol = col;
             d->wlong = 0;
+            d->wnonascii = 0;
         } else if (s == TP_SCRIPT_CYRILLIC || s == TP_SCRIPT_LATIN) {
             if (sc != d->wscript && d->wscript == SC_LATIN && s == TP_SCRIPT_CYRILLIC)
                 d->wscript = SC_CYRILLIC;
@@ -1953,6 +2454,7 @@ static void put_cp(tp_check_doc *d, uint32_t c, unsigned long line, unsigned lon
         else if (c < 0x800) { u[0] = (char)(0xC0 | (c >> 6)); u[1] = (char)(0x80 | (c & 0x3F)); n = 2; }
         else if (c < 0x10000) { u[0] = (char)(0xE0 | (c >> 12)); u[1] = (char)(0x80 | ((c >> 6) & 0x3F)); u[2] = (char)(0x80 | (c & 0x3F)); n = 3; }
         else { u[0] = (char)(0xF0 | (c >> 18)); u[1] = (char)(0x80 | ((c >> 12) & 0x3F)); u[2] = (char)(0x80 | ((c >> 6) & 0x3F)); u[3] = (char)(0x80 | (c & 0x3F)); n = 4; }
+        d->wnonascii |= c >= 0x80;
         if (d->wlen + n > WORD_MAX)
             d->wlong = 1;
         else {
@@ -1986,10 +2488,52 @@ static void put_cp(tp_check_doc *d, uint32_t c, unsigned long line, unsigned lon
         d->sentence++;
 }
 
+static int is_ascii_alnum(unsigned char c)
+{
+    return (unsigned)((c | 0x20) - 'a') < 26 || (unsigned)(c - '0') < 10;
+}
+
 tp_status tp_check_text_at(tp_check_doc *d, const char *s, size_t len, unsigned long line,
                            unsigned long col)
 {
     for (size_t i = 0; i < len;) {
+        unsigned char b = (unsigned char)s[i];
+        if (!d->ja_n && is_ascii_alnum(b)) {
+            /* A run of ASCII letters and digits: put_cp's first case, a run at a time. */
+            size_t j = i + 1;
+            unsigned long upper = b >= 'A';
+            while (j < len && is_ascii_alnum((unsigned char)s[j]))
+                upper += (unsigned char)s[j++] >= 'A';
+            size_t n = j - i;
+            if (d->wlen == 0) {
+                d->wscript = SC_LATIN;
+                d->wline = line;
+                d->wcol = col;
+                d->wlong = 0;
+                d->wnonascii = 0;
+            }
+            d->letters[SC_LATIN] += upper;
+            if (d->wlen + n > WORD_MAX) {
+                d->wlong = 1;
+            } else {
+                memcpy(d->wraw + d->wlen, s + i, n);
+                d->wlen += n;
+            }
+            col += n;
+            d->weline = line;
+            d->wecol = col;
+            i = j;
+            continue;
+        }
+        if (b == ' ' && !d->ja_n) {
+            /* put_cp's way with a space: the word ends, the space is a soft separator. */
+            end_word(d);
+            if (d->slen + 4 <= SEP_MAX)
+                d->sep[d->slen++] = ' ';
+            col++;
+            i++;
+            continue;
+        }
         int32_t c = tp_utf8_next(s, len, &i);
         if (c < 0)
             return TP_ERR_INPUT;
@@ -2006,6 +2550,48 @@ tp_status tp_check_cp_at(tp_check_doc *d, uint32_t cp, unsigned long line, unsig
     return d->failed;
 }
 
+/* Validates a line as tp_utf8_check does (no NUL, no bad sequence) and counts its code points in
+ * the same pass. Returns 0, or the 1-based offset of the first bad byte. */
+static size_t check_count(const char *s, size_t n, size_t *count)
+{
+    size_t i = 0, cps = 0;
+    while (i < n) {
+        if ((unsigned char)s[i] - 1u < 0x7Fu) {
+            i++;
+            cps++;
+            continue;
+        }
+        size_t at = i;
+        if (tp_utf8_next(s, n, &i) <= 0)
+            return at + 1;
+        cps++;
+    }
+    *count = cps;
+    return 0;
+}
+
+/* One whole line (its newline cut off): validated, read, and ended by its newline. */
+static tp_status feed_line(tp_check_doc *d, const char *s, size_t len, tp_error *err)
+{
+    if (len && s[len - 1] == '\r')
+        len--;
+    size_t cps = 0;
+    size_t bad = check_count(s, len, &cps);
+    if (bad) {
+        unsigned long col = (unsigned long)tp_utf8_count(s, bad - 1) + 1;
+        return tp_error_at(err, TP_ERR_INPUT, d->name, d->lineno, col,
+                           "invalid UTF-8 (byte 0x%02x)", (unsigned)(unsigned char)s[bad - 1]);
+    }
+    tp_status st = tp_reader_line(&d->reader, d, s, len, d->lineno);
+    if (!st && !tp_reader_holding(&d->reader))
+        st = tp_check_cp_at(d, '\n', d->lineno, (unsigned long)cps + 1, 1);
+    if (st)
+        return st == TP_ERR_NOMEM ? tp_error_nomem(err)
+                                  : tp_error_at(err, st, d->name, d->lineno, 0, "%s",
+                                                tp_strerror(st));
+    return TP_OK;
+}
+
 tp_status tp_check_feed(tp_check_doc *d, const char *data, size_t len, tp_error *err)
 {
     const char *end = data + len;
@@ -2015,32 +2601,20 @@ tp_status tp_check_feed(tp_check_doc *d, const char *data, size_t len, tp_error 
         if (d->line.len + n > LINE_MAX_BYTES)
             return tp_error_at(err, TP_ERR_INPUT, d->name, d->lineno + 1, 0,
                                "line longer than %zu bytes", LINE_MAX_BYTES);
-        tp_status st = tp_buf_append(&d->line, data, n);
-        if (st)
-            return tp_error_nomem(err);
-        data += n;
-        if (!nl)
-            break;
-        data++;
-        d->lineno++;
-        size_t ll = d->line.len;
-        if (ll && d->line.data[ll - 1] == '\r')
-            ll--;
-        size_t bad = tp_utf8_check(d->line.data, ll);
-        if (bad) {
-            unsigned long col = (unsigned long)tp_utf8_count(d->line.data, bad - 1) + 1;
-            return tp_error_at(err, TP_ERR_INPUT, d->name, d->lineno, col,
-                               "invalid UTF-8 (byte 0x%02x)",
-                               (unsigned)(unsigned char)d->line.data[bad - 1]);
+        if (!nl || d->line.len) {
+            /* Only a line split across chunks is copied; whole lines are read in place. */
+            if (tp_buf_append(&d->line, data, n))
+                return tp_error_nomem(err);
+            if (!nl)
+                break;
         }
-        st = tp_reader_line(&d->reader, d, d->line.data ? d->line.data : "", ll, d->lineno);
-        if (!st)
-            st = tp_check_cp_at(d, '\n', d->lineno, (unsigned long)tp_utf8_count(d->line.data ? d->line.data : "", ll) + 1, 1);
-        if (st)
-            return st == TP_ERR_NOMEM ? tp_error_nomem(err)
-                                      : tp_error_at(err, st, d->name, d->lineno, 0, "%s",
-                                                    tp_strerror(st));
+        d->lineno++;
+        tp_status st = d->line.len ? feed_line(d, d->line.data, d->line.len, err)
+                                   : feed_line(d, data, n, err);
         tp_buf_reset(&d->line);
+        if (st)
+            return st;
+        data = nl + 1;
     }
     return TP_OK;
 }
@@ -2077,6 +2651,11 @@ static void inconsistency(tp_check_doc *d)
         for (int s = 0; s < 6; s++)
             if (count[s] > count[major] || (count[s] == count[major] && first[s] < first[major]))
                 major = s;
+        /* A house that prefers one of the names keeps to its side, whatever the count. */
+        uint32_t hp = preferred_index(ck, o[i].concept, o[i].script);
+        if (hp != NONE32 && house_prefers(ck, hp) && AT(ck->terms, mterm, hp).side < 6 &&
+            count[AT(ck->terms, mterm, hp).side])
+            major = AT(ck->terms, mterm, hp).side;
         const occ *ref = &o[first[major]];
         const mterm *rt = &AT(ck->terms, mterm, ref->term);
         const mconcept *c = concept_at(ck, o[i].concept);
@@ -2090,7 +2669,8 @@ static void inconsistency(tp_check_doc *d)
                 continue;
             const mterm *t = &AT(ck->terms, mterm, o[j].term);
             if (disputed && (o[j].side == SIDE_JA || o[j].side == SIDE_RU) &&
-                t->status != TP_TERM_PREFERRED && !reported[o[j].side] && first[o[j].side] == j) {
+                t->status != TP_TERM_PREFERRED && !house_prefers(ck, o[j].term) &&
+                !reported[o[j].side] && first[o[j].side] == j) {
                 reported[o[j].side] = 1;
                 const char *pref = preferred_text(ck, t);
                 /* The other side's name: the first term of the other side in this script. */
@@ -2198,6 +2778,8 @@ static int cmp_finding(const void *a, const void *b)
 
 static void free_doc(tp_check_doc *d)
 {
+    unit_clear(d);
+    free(d->unit.items);
     for (size_t i = 0; i < d->occs.count; i++)
         free(AT(d->occs, occ, i).found);
     for (int k = 0; k < 2; k++) {
@@ -2255,6 +2837,12 @@ tp_status tp_check_end(tp_check_doc *d, tp_findings **out, tp_error *err)
             return st;
         }
     }
+    if ((st = tp_reader_end(&d->reader, d))) {
+        tp_check_abort(d);
+        return tp_error_set(err, st, "cannot check: %s", tp_strerror(st));
+    }
+    if (d->nsegs)
+        tp_check_unit_end(d); /* a file that ends inside a unit */
     end_word(d);
     ja_match(d);
     drain(d, 0);

@@ -50,7 +50,22 @@ tp_status tp_check_suppress(tp_check_doc *doc, int enable, const char *rules, si
 /* The document's own language declaration (the first one counts). */
 void tp_check_declare_lang(tp_check_doc *doc, const char *lang, size_t len);
 
+/* Bilingual documents (XLIFF, TMX). A segment's text starts: role TP_SEG_SOURCE or
+ * TP_SEG_TARGET, in language lang (a BCP 47 tag, may be empty); TP_SEG_NONE ends it. Text outside
+ * segments is not checked. */
+enum { TP_SEG_NONE = 0, TP_SEG_SOURCE = 1, TP_SEG_TARGET = 2 };
+void tp_check_segment(tp_check_doc *doc, int role, const char *lang);
+/* The translation unit (XLIFF 1.2 trans-unit, XLIFF 2 segment, TMX tu) ends: its source and
+ * target segments are compared term by term (the key-term check). */
+void tp_check_unit_end(tp_check_doc *doc);
+
 /* ---- the readers (check_read.c) ---- */
+
+/* A line, or the end of one, held back by the Markdown reader while a code span is open. */
+typedef struct tp_held {
+    unsigned long line, col;   /* where the held text starts */
+    size_t off, len;           /* its bytes in tp_reader.hold */
+} tp_held;
 
 typedef struct tp_reader {
     tp_check_format format;
@@ -63,11 +78,31 @@ typedef struct tp_reader {
     char raw_end[16];       /* HTML: the end tag of the raw text element being skipped */
     tp_buf tag;             /* HTML/XML: the tag or comment being read */
     unsigned long tag_line, tag_col;
+    /* bilingual XML: what its root said, and where in a unit the reader is */
+    int root_seen;
+    int bilingual;          /* 0, or the root's kind (BI_* in check_read.c) */
+    int in_seg;             /* inside a source or target (a TMX <seg>) */
+    int code_depth;         /* inside inline native code (bpt, ept, it, ph, ut): not text */
+    int aside_depth;        /* XLIFF alt-trans, seg-source: text that is no segment of the unit */
+    int tuv_first;          /* TMX: the next <seg> is its unit's first */
+    char src_lang[16], trg_lang[16];  /* the file's (TMX: the header's srclang) */
+    char unit_src[16];      /* TMX: the unit's srclang */
+    char seg_lang[16];      /* TMX: the <tuv>'s language */
+    /* Markdown: an open code span (its backtick run) and the text held back since it opened */
+    size_t span_run;
+    int span_overflow;      /* too much to hold: the span will be taken as text */
+    tp_buf hold;
+    tp_held held[64];
+    size_t held_count;
 } tp_reader;
 
 /* Reads one line (without its newline; len bytes of valid UTF-8) of source line number line. */
 tp_status tp_reader_line(tp_reader *r, tp_check_doc *doc, const char *s, size_t len,
                          unsigned long line);
+/* The document ends: text still held back is read. */
+tp_status tp_reader_end(tp_reader *r, tp_check_doc *doc);
+/* Nonzero while the reader holds lines back (their newlines are then its to give). */
+int tp_reader_holding(const tp_reader *r);
 void tp_reader_free(tp_reader *r);
 
 /* ---- the house style (check_rules.c) ---- */
@@ -96,6 +131,9 @@ typedef struct tp_house {
     tp_severity builtin[16];   /* by index in tp_check_rules; 0 = the default */
     int russian_scheme;        /* tp_scheme: TP_SCHEME_BGN_PCGN, TP_SCHEME_ISO9 or 0 */
     int japanese_macrons;      /* 1 wants macrons, 0 does not, -1 no preference */
+    char **preferred;          /* [preferred] terms: the house's suggestion for their place */
+    size_t preferred_count;
+    unsigned long preferred_line;
 } tp_house;
 
 /* A rule's phrase, handed back to the checker to add to its rule matcher: role 0 is `find`,

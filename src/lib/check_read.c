@@ -1,14 +1,18 @@
 /* The checker's readers: which parts of a source line are text. Plain text is all text;
  * Markdown skips code spans and blocks, URLs, link targets and HTML; HTML and XML skip markup,
- * comments, scripts and code, and decode entities. Each piece of text goes to the checker with
+ * comments, scripts and code, and decode entities; XML whose root is <xliff> or <tmx> is read as
+ * source and target segments of translation units. Each piece of text goes to the checker with
  * its line and column in the source, so positions are never searched for again. */
 #include "check_int.h"
+#include "toponym/tm.h"
+#include "utf8_int.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 enum { ST_TEXT = 0, ST_FENCE, ST_COMMENT, ST_TAG, ST_RAW, ST_CDATA };
+enum { BI_NONE = 0, BI_XLIFF1, BI_XLIFF2, BI_TMX };
 
 #define TAG_MAX ((size_t)64 * 1024)
 
@@ -107,11 +111,117 @@ static int is_url_start(const char *s, size_t len)
     return 0;
 }
 
+static tp_status md_inline(tp_reader *r, tp_check_doc *doc, const char *s, size_t len,
+                           unsigned long line, size_t start, unsigned long col, int heading);
+static tp_status markdown_line(tp_reader *r, tp_check_doc *doc, const char *s, size_t len,
+                               unsigned long line);
+
+#define HOLD_MAX ((size_t)64 * 1024)   /* a code span longer than this is taken as text */
+
+/* Holds back part of a line (from a code span's opening backticks, or a whole line after it). */
+static tp_status span_hold(tp_reader *r, const char *s, size_t len, unsigned long line,
+                           unsigned long col, size_t run)
+{
+    if (run)
+        r->span_run = run;
+    if (r->held_count == sizeof r->held / sizeof r->held[0] || r->hold.len + len > HOLD_MAX) {
+        r->span_overflow = 1;
+        return TP_OK;
+    }
+    tp_held *h = &r->held[r->held_count++];
+    h->line = line;
+    h->col = col;
+    h->off = r->hold.len;
+    h->len = len;
+    return tp_buf_append(&r->hold, s, len);
+}
+
+/* The paragraph ended with a code span still open: its backticks were text after all. The held
+ * lines are read again (the first after its backticks), each with its newline. */
+static tp_status span_replay(tp_reader *r, tp_check_doc *doc)
+{
+    tp_buf hold = r->hold;
+    tp_held held[sizeof r->held / sizeof r->held[0]];
+    size_t n = r->held_count, run = r->span_run;
+    memcpy(held, r->held, n * sizeof *held);
+    r->hold = (tp_buf)TP_BUF_INIT;
+    r->held_count = 0;
+    r->span_run = 0;
+    r->span_overflow = 0;
+    tp_status st = TP_OK;
+    for (size_t i = 0; i < n && !st; i++) {
+        const char *s = hold.data + held[i].off;
+        if (i == 0) {
+            tp_check_gap(doc, 0);
+            st = md_inline(r, doc, s, held[i].len, held[i].line, run, held[i].col + run, 0);
+        } else if (r->span_run) {
+            st = span_hold(r, s, held[i].len, held[i].line, 1, 0);
+        } else {
+            st = markdown_line(r, doc, s, held[i].len, held[i].line);
+        }
+        if (!st && !r->span_run)
+            st = tp_check_cp_at(doc, '\n', held[i].line,
+                                held[i].col + (unsigned long)tp_utf8_count(s, held[i].len), 1);
+    }
+    tp_buf_free(&hold);
+    return st;
+}
+
+/* A line while a code span is open: the line that closes it, or one more line of it. */
+static tp_status span_line(tp_reader *r, tp_check_doc *doc, const char *s, size_t len,
+                           unsigned long line, int *done)
+{
+    *done = 1;
+    for (size_t k = 0; k < len;) {
+        if (s[k] != '`') {
+            k++;
+            continue;
+        }
+        size_t r2 = 0;
+        while (k + r2 < len && s[k + r2] == '`')
+            r2++;
+        if (r2 == r->span_run) {
+            /* Closed: all of it was code. */
+            tp_buf_reset(&r->hold);
+            r->held_count = 0;
+            r->span_run = 0;
+            r->span_overflow = 0;
+            tp_check_gap(doc, 0);
+            cursor c = {s, len, 0, 1, line};
+            advance(&c, k + r2);
+            return md_inline(r, doc, s, len, line, c.i, c.col, 0);
+        }
+        k += r2;
+    }
+    tp_status st = span_hold(r, s, len, line, 1, 0);
+    if (!st && r->span_overflow)
+        *done = 0; /* too long for a code span: what is held is text, and so is this line */
+    return st;
+}
+
 static tp_status markdown_line(tp_reader *r, tp_check_doc *doc, const char *s, size_t len,
                                unsigned long line)
 {
     cursor c = {s, len, 0, 1, line};
     tp_status st = TP_OK;
+    if (r->span_run) {
+        /* A blank line or a fence ends the paragraph, and with it the open code span. */
+        size_t b = 0;
+        int ch;
+        size_t fl;
+        while (b < len && (s[b] == ' ' || s[b] == '\t'))
+            b++;
+        int ends = b == len || is_fence(s, len, &ch, &fl);
+        int done = 0;
+        if (!ends && (st = span_line(r, doc, s, len, line, &done)))
+            return st;
+        if (done)
+            return TP_OK;
+        while (r->span_run && !st)
+            st = span_replay(r, doc);
+        if (st)
+            return st;
+    }
     if (r->state == ST_FENCE) {
         int ch;
         size_t n;
@@ -181,7 +291,21 @@ static tp_status markdown_line(tp_reader *r, tp_check_doc *doc, const char *s, s
         r->in_list = 1;
     r->prev_blank = 0;
     int heading = c.i == 0 && in < len && s[in] == '#';
+    if ((st = md_inline(r, doc, s, len, line, c.i, c.col, heading)))
+        return st;
+    if (heading)
+        tp_check_gap(doc, 1);
+    return TP_OK;
+}
 
+/* The inline part of a Markdown line from byte start (at column col): code spans, comments,
+ * inline HTML and autolinks, link targets, emphasis, bare URLs. heading: the line is an ATX
+ * heading, which no code span leaves. */
+static tp_status md_inline(tp_reader *r, tp_check_doc *doc, const char *s, size_t len,
+                           unsigned long line, size_t start, unsigned long col, int heading)
+{
+    cursor c = {s, len, start, col, line};
+    tp_status st = TP_OK;
     size_t from = c.i;
     unsigned long from_col = c.col;
 #define FLUSH()                                                                                \
@@ -228,6 +352,11 @@ static tp_status markdown_line(tp_reader *r, tp_check_doc *doc, const char *s, s
                 tp_check_gap(doc, 0);
                 advance(&c, close + run - c.i);
                 RESTART();
+            } else if (!heading && len - c.i <= HOLD_MAX) {
+                /* A code span may close on a later line of the paragraph: the rest is held
+                 * back until it does (code) or the paragraph ends (the backticks were text). */
+                FLUSH();
+                return span_hold(r, s + c.i, len - c.i, line, c.col, run);
             } else {
                 advance(&c, run);
             }
@@ -312,8 +441,6 @@ static tp_status markdown_line(tp_reader *r, tp_check_doc *doc, const char *s, s
         advance(&c, 1);
     }
     FLUSH();
-    if (heading)
-        tp_check_gap(doc, 1);
 #undef FLUSH
 #undef RESTART
     return TP_OK;
@@ -364,6 +491,119 @@ static const char *attribute(const char *tag, size_t len, const char *name, size
     return NULL;
 }
 
+static int is_name(const char *name, size_t n, const char *want)
+{
+    return strlen(want) == n && !strncmp(name, want, n);
+}
+
+/* Copies attribute name of a tag into out (empty when absent or too long). */
+static void copy_attribute(const char *t, size_t len, const char *name, char out[16])
+{
+    size_t vl = 0;
+    const char *v = attribute(t, len, name, &vl);
+    if (v && vl < 16) {
+        memcpy(out, v, vl);
+        out[vl] = '\0';
+    } else {
+        out[0] = '\0';
+    }
+}
+
+static void segment_start(tp_reader *r, tp_check_doc *doc, int role, const char *lang)
+{
+    r->in_seg = 1;
+    r->code_depth = 0;
+    /* The document's language is its (first) source language. */
+    if (role == TP_SEG_SOURCE && lang[0])
+        tp_check_declare_lang(doc, lang, strlen(lang));
+    tp_check_segment(doc, role, lang);
+}
+
+static void segment_end(tp_reader *r, tp_check_doc *doc)
+{
+    if (!r->in_seg)
+        return;
+    r->in_seg = 0;
+    tp_check_segment(doc, TP_SEG_NONE, NULL);
+}
+
+/* The structure of XLIFF 1.2 (file, trans-unit, source, target), XLIFF 2 (xliff, segment,
+ * source, target) and TMX (header, tu, tuv, seg). Returns 1 when the tag was one of them or
+ * inline markup inside a segment, which splits no name; 0 leaves the tag to end_tag. */
+static int bilingual_tag(tp_reader *r, tp_check_doc *doc, const char *t, size_t len,
+                         const char *name, size_t n, int closing, int self_closing)
+{
+    char lang[16];
+    if (r->bilingual == BI_TMX) {
+        if (is_name(name, n, "header") && !closing) {
+            copy_attribute(t, len, "srclang", r->src_lang);
+        } else if (is_name(name, n, "tu")) {
+            segment_end(r, doc);
+            if (closing) {
+                tp_check_unit_end(doc);
+            } else {
+                copy_attribute(t, len, "srclang", r->unit_src);
+                if (!r->unit_src[0])
+                    memcpy(r->unit_src, r->src_lang, sizeof r->unit_src);
+                r->tuv_first = 1;
+            }
+        } else if (is_name(name, n, "tuv") && !closing) {
+            copy_attribute(t, len, "xml:lang", r->seg_lang);
+            if (!r->seg_lang[0])
+                copy_attribute(t, len, "lang", r->seg_lang);   /* TMX 1.1 */
+        } else if (is_name(name, n, "seg")) {
+            if (closing) {
+                segment_end(r, doc);
+            } else if (!self_closing) {
+                /* Source and target by language, never by position; with srclang="*all*" (any
+                 * may be the source) the first variant is. */
+                int source = r->unit_src[0] && strcmp(r->unit_src, "*all*") != 0
+                                 ? tp_tm_lang_meets(r->seg_lang, r->unit_src)
+                                 : r->tuv_first;
+                r->tuv_first = 0;
+                segment_start(r, doc, source ? TP_SEG_SOURCE : TP_SEG_TARGET, r->seg_lang);
+            }
+        } else if (r->in_seg) {
+            if ((is_name(name, n, "bpt") || is_name(name, n, "ept") || is_name(name, n, "it") ||
+                 is_name(name, n, "ph") || is_name(name, n, "ut")) && !self_closing)
+                r->code_depth += closing ? (r->code_depth > 0 ? -1 : 0) : 1;
+        } else {
+            return 0;
+        }
+        return 1;
+    }
+    /* XLIFF */
+    if (is_name(name, n, "file") && !closing && r->bilingual == BI_XLIFF1) {
+        copy_attribute(t, len, "source-language", r->src_lang);
+        copy_attribute(t, len, "target-language", r->trg_lang);
+    } else if (is_name(name, n, "alt-trans") || is_name(name, n, "seg-source")) {
+        /* Suggestions from a memory, and a copy of the source with markers. */
+        if (!self_closing)
+            r->aside_depth += closing ? (r->aside_depth > 0 ? -1 : 0) : 1;
+    } else if ((is_name(name, n, "source") || is_name(name, n, "target")) && !r->aside_depth) {
+        if (closing) {
+            segment_end(r, doc);
+        } else if (!self_closing) {
+            int source = name[0] == 's';
+            copy_attribute(t, len, "xml:lang", lang);
+            segment_start(r, doc, source ? TP_SEG_SOURCE : TP_SEG_TARGET,
+                          lang[0] ? lang : source ? r->src_lang : r->trg_lang);
+        }
+    } else if (closing && (is_name(name, n, "trans-unit") || is_name(name, n, "segment") ||
+                           is_name(name, n, "ignorable") || is_name(name, n, "unit"))) {
+        segment_end(r, doc);
+        tp_check_unit_end(doc);
+    } else if (r->in_seg) {
+        /* XLIFF 1.2's native codes hold the original markup as text; XLIFF 2's are empty. */
+        if ((is_name(name, n, "bpt") || is_name(name, n, "ept") || is_name(name, n, "it") ||
+             is_name(name, n, "ph") || is_name(name, n, "sub")) && !self_closing)
+            r->code_depth += closing ? (r->code_depth > 0 ? -1 : 0) : 1;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 /* A complete tag (the text between < and >) has been read. */
 static void end_tag(tp_reader *r, tp_check_doc *doc)
 {
@@ -376,6 +616,26 @@ static void end_tag(tp_reader *r, tp_check_doc *doc)
            t[i + n] != '\n')
         n++;
     const char *name = t + i;
+    int self_closing = len && t[len - 1] == '/';
+    if (!r->root_seen && r->format == TP_CHECK_XML && !closing && len && t[0] != '?' &&
+        t[0] != '!') {
+        /* The root says whether this is a bilingual file. */
+        r->root_seen = 1;
+        if (is_name(name, n, "xliff")) {
+            size_t vl = 0;
+            const char *v = attribute(t, len, "version", &vl);
+            r->bilingual = v && vl && v[0] == '1' ? BI_XLIFF1 : BI_XLIFF2;
+            copy_attribute(t, len, "srcLang", r->src_lang);
+            copy_attribute(t, len, "trgLang", r->trg_lang);
+        } else if (is_name(name, n, "tmx")) {
+            r->bilingual = BI_TMX;
+        }
+    }
+    if (r->bilingual) {
+        if (!bilingual_tag(r, doc, t, len, name, n, closing, self_closing))
+            tp_check_gap(doc, 1);
+        return;
+    }
     /* xml:lang before lang, so that XHTML's xml:lang wins when both are present. */
     size_t vl = 0;
     const char *v = attribute(t, len, "xml:lang", &vl);
@@ -383,7 +643,6 @@ static void end_tag(tp_reader *r, tp_check_doc *doc)
         v = attribute(t, len, "lang", &vl);
     if (v && !closing)
         tp_check_declare_lang(doc, v, vl);
-    int self_closing = len && t[len - 1] == '/';
     if (in_list(code_tags, name, n)) {
         if (closing && r->skip_depth)
             r->skip_depth--;
@@ -442,6 +701,14 @@ static uint32_t entity(const char *s, size_t len, size_t *n)
     return 0;
 }
 
+/* Whether the text at the reader is to be checked. */
+static int is_text(const tp_reader *r)
+{
+    if (r->bilingual)
+        return r->in_seg && !r->code_depth;
+    return r->skip_depth == 0;
+}
+
 static tp_status markup_line(tp_reader *r, tp_check_doc *doc, const char *s, size_t len,
                              unsigned long line)
 {
@@ -451,7 +718,7 @@ static tp_status markup_line(tp_reader *r, tp_check_doc *doc, const char *s, siz
     unsigned long from_col = 1;
 #define FLUSH()                                                                                \
     do {                                                                                       \
-        if (r->skip_depth == 0 && (st = emit(doc, &c, from, from_col)))                        \
+        if (is_text(r) && (st = emit(doc, &c, from, from_col)))                                \
             return st;                                                                         \
     } while (0)
     while (c.i < len) {
@@ -482,7 +749,7 @@ static tp_status markup_line(tp_reader *r, tp_check_doc *doc, const char *s, siz
                     break;
                 }
                 FLUSH();
-                if (r->skip_depth == 0 && (st = tp_check_cp_at(doc, cp, line, c.col, n)))
+                if (is_text(r) && (st = tp_check_cp_at(doc, cp, line, c.col, n)))
                     return st;
                 advance(&c, n);
                 from = c.i;
@@ -575,7 +842,21 @@ tp_status tp_reader_line(tp_reader *r, tp_check_doc *doc, const char *s, size_t 
     }
 }
 
+tp_status tp_reader_end(tp_reader *r, tp_check_doc *doc)
+{
+    tp_status st = TP_OK;
+    while (r->span_run && !st)
+        st = span_replay(r, doc);
+    return st;
+}
+
+int tp_reader_holding(const tp_reader *r)
+{
+    return r->span_run != 0;
+}
+
 void tp_reader_free(tp_reader *r)
 {
     tp_buf_free(&r->tag);
+    tp_buf_free(&r->hold);
 }

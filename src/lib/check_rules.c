@@ -275,6 +275,13 @@ static tp_status set_key(parser *p, tp_house *h, const char *table, const char *
         return fail(p, "[romanisation] takes russian = \"bgn-pcgn\"|\"iso9\" and "
                        "japanese-macrons = true|false, not %s", key);
     }
+    if (!strcmp(table, "preferred")) {
+        if (strcmp(key, "terms") != 0 || v->kind == 'b')
+            return fail(p, "[preferred] takes terms = [\"a glossary term\", ...]");
+        free_list(h->preferred, h->preferred_count);
+        h->preferred_line = p->line;
+        return take_list(v, &h->preferred, &h->preferred_count) ? tp_error_nomem(p->err) : TP_OK;
+    }
     if (strcmp(table, "rule") != 0)
         return fail(p, "key outside a known table: %s", key);
     tp_rule *r = &h->rules[h->rule_count - 1];
@@ -398,8 +405,10 @@ tp_status tp_house_parse(const char *path, tp_house *h, tp_rule_phrase_fn fn, vo
                 rules[h->rule_count].line = p.line;
                 h->rule_count++;
                 pr.open = 1;
-            } else if (strcmp(table, "severity") && strcmp(table, "romanisation")) {
-                st = fail(&p, "unknown table [%s] (severity, romanisation, [[rule]])", table);
+            } else if (strcmp(table, "severity") && strcmp(table, "romanisation") &&
+                       strcmp(table, "preferred")) {
+                st = fail(&p, "unknown table [%s] (severity, romanisation, preferred, [[rule]])",
+                          table);
             }
             pr.open = array && !st;
             continue;
@@ -449,5 +458,6 @@ void tp_house_free(tp_house *h)
         free_list(r->good, r->good_count);
     }
     free(h->rules);
+    free_list(h->preferred, h->preferred_count);
     memset(h, 0, sizeof *h);
 }

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 EX="$TP_SOURCE_DIR/docs/examples"
 
-for f in kurils-en.md kurils-ru.md kurils-ja.html; do
+for f in kurils-en.md kurils-ru.md kurils-ja.html kurils-en-ja.xlf kurils-en-ru.xlf kurils-ja.tmx; do
   for fmt in gnu json sarif checkstyle github; do
     want="$EX/expected/$f.$fmt"
     (cd "$EX" && "$TOPONYM" check --fail-on none --format "$fmt" "$f") >"$SCRATCH/out" 2>"$SCRATCH/err"
@@ -66,6 +66,10 @@ printf 'The Kurile Islands.\n' >"$SCRATCH/in.txt"
 RC=$?
 expect_rc 0
 expect_out "<stdin>:1:5: warning: \"Kurile Islands\" is superseded"
+"$TOPONYM" check --input xml --fail-on none - <"$EX/kurils-en-ru.xlf" >"$SCRATCH/out" 2>"$SCRATCH/err"
+RC=$?
+expect_rc 0
+expect_out '<stdin>:8:44: warning: the target lacks "Кунашир"'
 printf '<p>The `East Sea`</p>\n' >"$SCRATCH/in.txt"
 run check --input html "$SCRATCH/in.txt"
 expect_rc 1

@@ -161,6 +161,15 @@ static void test_romanisation(void)
     CHECK(x && x->column == 27);
     CHECK_STR(x ? x->suggestion : NULL, "Hokkaido");
     tp_findings_free(f);
+    /* Kunrei-shiki spellings of known names are a scheme, not a typo; ordinary words with
+     * Kunrei-like syllables are nothing. */
+    f = check_as(TP_CHECK_TEXT, "We sailed to Kunasiri. The Situation in Tisima Studios.");
+    x = find_rule(f, "romanisation-mix");
+    CHECK(x && x->column == 14 && x->end_column == 22);
+    CHECK_STR(x ? x->suggestion : NULL, "Kunashiri");
+    CHECK_STR(x ? x->concept : NULL, "kunashir");
+    CHECK(f && f->count == 1 && count_rule(f, "misspelling") == 0);
+    tp_findings_free(f);
     f = check_as(TP_CHECK_TEXT, "Yuzhno-Sakhalinsk and Khabarovsk. Then Ûžno-Kurilʹsk.");
     x = find_rule(f, "romanisation-mix");
     CHECK(x && x->column == 40);
@@ -194,6 +203,17 @@ static void test_readers(void)
     CHECK_STR(f ? f->lang : NULL, "en");
     CHECK(f && f->names == 3);
     tp_findings_free(f);
+    /* A code span over lines is code; backticks that never close in their paragraph are text,
+     * and what follows them is checked where it stands. */
+    f = check_as(TP_CHECK_MARKDOWN, "A span `East\nSea` is code. The Kurile\nIslands.\n\n"
+                                    "An open ` tick and the East\nSea here.\n\nLast `East Sea");
+    CHECK(f && count_rule(f, "deprecated-term") == 2 && count_rule(f, "superseded-term") == 1);
+    x = find_rule(f, "superseded-term");
+    CHECK(x && x->line == 2 && x->column == 19 && x->end_line == 3);
+    x = find_rule(f, "deprecated-term");
+    CHECK(x && x->line == 5 && x->column == 24);
+    CHECK(f && f->items[f->count - 1].line == 8 && f->items[f->count - 1].column == 7);
+    tp_findings_free(f);
     /* Inline suppression. */
     f = check_as(TP_CHECK_MARKDOWN, "East Sea\n<!-- toponym: disable deprecated-term -->\nEast "
                                     "Sea\n<!-- toponym: enable deprecated-term -->\nEast Sea\n");
@@ -201,16 +221,51 @@ static void test_readers(void)
     tp_findings_free(f);
 }
 
-/* Feeding a document in chunks of every size gives the same findings. */
-static void test_streaming(void)
+/* XLIFF and TMX: only segments are read, source and target go by language, and a target's
+ * name is compared with the source's (the key-term check). */
+static void test_bilingual(void)
 {
-    const char *text = "Курильские острова и Курильск.\n大千島列島と樺太。 The East Sea, Kunashr.\n"
-                       "Iturup; Etorofu.\n";
-    tp_findings *whole = check_as(TP_CHECK_TEXT, text);
+    /* TMX with srclang="*all*": the first variant is the source. A status finding in a target
+     * whose source has no name of the place stays a status finding. */
+    tp_findings *f = check_as(TP_CHECK_XML,
+                              "<tmx version=\"1.4\"><header srclang=\"*all*\"/><body>\n"
+                              "<tu><tuv xml:lang=\"ru\"><seg>Сахалин</seg></tuv>"
+                              "<tuv xml:lang=\"ja\"><seg>樺太</seg></tuv></tu>\n"
+                              "<tu><tuv xml:lang=\"en\"><seg>A ferry.</seg></tuv>"
+                              "<tuv xml:lang=\"ja\"><seg>豊原</seg></tuv></tu>\n"
+                              "<tu><tuv xml:lang=\"en\"><seg>Iturup</seg></tuv>"
+                              "<tuv xml:lang=\"fr\"><seg>une île</seg></tuv></tu></body></tmx>\n");
+    const tp_finding *x = find_rule(f, "key-term-deprecated");
+    CHECK(x && x->line == 2 && x->column == 72);
+    CHECK_STR(x ? x->suggestion : NULL, "サハリン");
+    x = find_rule(f, "superseded-term");
+    CHECK(x && x->line == 3);                                 /* 豊原 translates no name */
+    CHECK(count_rule(f, "key-term-missing") == 0);            /* no French terms to want */
+    CHECK_STR(f ? f->lang : NULL, "ru");
+    tp_findings_free(f);
+    /* XLIFF 1.2: text outside source and target, and inside native codes, is not read; a
+     * house style can make key-term-missing an error. */
+    f = check_as(TP_CHECK_XML,
+                 "<xliff version=\"1.2\"><file source-language=\"en\" target-language=\"ru\">"
+                 "<body><trans-unit id=\"1\"><source>Kunashir <ph>East Sea</ph></source>"
+                 "<target>Остров</target><note>East Sea</note></trans-unit></body></file>"
+                 "</xliff>\n");
+    CHECK(f && f->count == 1);
+    x = find_rule(f, "key-term-missing");
+    CHECK(x && x->column == 103 && x->end_column == 111);
+    CHECK_STR(x ? x->suggestion : NULL, "Кунашир");
+    CHECK(x && x->severity == TP_SEVERITY_WARNING);
+    tp_findings_free(f);
+}
+
+/* Feeding a document in chunks of every size gives the same findings as feeding it whole. */
+static void stream_same(tp_check_format fmt, const char *text, size_t min_findings)
+{
+    tp_findings *whole = check_as(fmt, text);
     for (size_t chunk = 1; chunk <= 7; chunk++) {
         tp_check_doc *d = NULL;
         tp_findings *f = NULL;
-        CHECK(tp_check_begin(checker, "t", TP_CHECK_TEXT, NULL, &d, NULL) == TP_OK);
+        CHECK(tp_check_begin(checker, "t", fmt, NULL, &d, NULL) == TP_OK);
         size_t n = strlen(text);
         for (size_t i = 0; i < n; i += chunk)
             CHECK(tp_check_feed(d, text + i, i + chunk > n ? n - i : chunk, NULL) == TP_OK);
@@ -223,8 +278,25 @@ static void test_streaming(void)
         CHECK(same);
         tp_findings_free(f);
     }
-    CHECK(whole && whole->count >= 4);
+    CHECK(whole && whole->count >= min_findings);
     tp_findings_free(whole);
+}
+
+static void test_streaming(void)
+{
+    stream_same(TP_CHECK_TEXT,
+                "Курильские острова и Курильск.\n大千島列島と樺太。 The East Sea, Kunashr.\n"
+                "Iturup; Etorofu.\n",
+                4);
+    stream_same(TP_CHECK_MARKDOWN,
+                "A span `East\nSea` is code. The Kurile\nIslands.\n\nAn open ` tick and the "
+                "East\nSea here.\n\nLast `East Sea",
+                3);
+    stream_same(TP_CHECK_XML,
+                "<xliff version=\"2.0\" srcLang=\"ja\" trgLang=\"en\"><file><unit><segment>\n"
+                "<source>樺太と択捉島</source><target>Karafuto and\nthe island</target></segment>"
+                "</unit></file></xliff>",
+                3);
     /* Invalid UTF-8 is located. */
     tp_error err;
     tp_findings *f = NULL;
@@ -264,6 +336,26 @@ static void test_rules(const char *dir)
     f = check_as(TP_CHECK_TEXT, "в Курильске");
     CHECK(count_rule(f, "no-town") == 1);
     tp_findings_free(f);
+    /* The house's own preferred term becomes the suggestion, and its side the one kept to. */
+    fp = fopen(path, "w");
+    fputs("# house\n[preferred]\nterms = [\"Northern Territories\"]\n", fp);
+    fclose(fp);
+    CHECK(tp_checker_load_rules(checker, path, &err) == TP_OK);
+    f = check_as(TP_CHECK_TEXT, "The Southern Kurils lie east of Hokkaido. The Northern "
+                                "Territories are near. The Northern Territories again.");
+    CHECK(f && f->count == 1);
+    x = find_rule(f, "unpaired-usage");
+    CHECK(x && x->column == 5);
+    CHECK_STR(x ? x->suggestion : NULL, "Northern Territories");
+    tp_findings_free(f);
+    f = check_as(TP_CHECK_TEXT, "The East Sea.");
+    x = find_rule(f, "deprecated-term");
+    CHECK_STR(x ? x->suggestion : NULL, "Sea of Japan");   /* other places as the glossary says */
+    tp_findings_free(f);
+    fp = fopen(path, "w");
+    fputs("\n[preferred]\nterms = [\"East Sea\"]\n", fp);
+    fclose(fp);
+    CHECK(tp_checker_load_rules(checker, path, &err) == TP_ERR_INPUT && err.line == 3);
     fp = fopen(path, "w");
     fputs("[rule]\nid = 1\n", fp);
     fclose(fp);
@@ -275,8 +367,10 @@ static void test_rules(const char *dir)
  * CLI's expected GNU output (cmark's spec tests run against both the library and the CLI). */
 static void test_examples(void)
 {
-    static const char *const files[] = {"kurils-en.md", "kurils-ru.md", "kurils-ja.html"};
-    for (size_t i = 0; i < 3; i++) {
+    static const char *const files[] = {"kurils-en.md",      "kurils-ru.md",
+                                        "kurils-ja.html",    "kurils-en-ja.xlf",
+                                        "kurils-en-ru.xlf",  "kurils-ja.tmx"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[4096], line[4096];
         snprintf(path, sizeof path, TP_SOURCE_DIR "/docs/examples/%s", files[i]);
         FILE *in = fopen(path, "rb");
@@ -339,6 +433,7 @@ int main(void)
     test_misspelling();
     test_romanisation();
     test_readers();
+    test_bilingual();
     test_streaming();
     test_examples();
     test_rules(dir);
