@@ -47,7 +47,9 @@ tp_status tp_store_begin(tp_store *store, tp_error *err);
 tp_status tp_store_commit(tp_store *store, tp_error *err);
 /* As tp_store_begin, for imports of many concepts: a concept is no longer atomic on its own
  * (no savepoint each, which costs a copy of every page it touches), so after a failed write
- * the transaction can only be rolled back; tp_store_commit refuses it with TP_ERR_ARG. */
+ * the transaction can only be rolled back; tp_store_commit refuses it with TP_ERR_ARG. Match
+ * keys are written sorted, in batches and at commit, so they cost a fraction of writing them
+ * one term at a time; lookups inside the transaction write the pending ones first. */
 tp_status tp_store_begin_bulk(tp_store *store, tp_error *err);
 void tp_store_rollback(tp_store *store);
 
