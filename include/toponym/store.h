@@ -110,6 +110,11 @@ typedef struct tp_store_change {
 /* The last recorded change, without changing anything. TP_ERR_NOTFOUND when there is none. */
 tp_status tp_store_last_change(tp_store *store, tp_store_change *out, tp_error *err);
 
+/* Empties the history: what the store holds now becomes its starting point, which undo does not
+ * go back past. For a new store's seed (the shipped glossaries are not an edit to undo). The
+ * concepts are not changed. TP_ERR_ARG inside an open transaction. */
+tp_status tp_store_forget_history(tp_store *store, tp_error *err);
+
 /* Reverts the last change in one transaction: concepts it added are deleted, concepts it
  * changed or deleted are put back as they were, under their old ids. undone (may be NULL)
  * receives what was reverted. TP_ERR_NOTFOUND when there is nothing to undo; TP_ERR_ARG inside

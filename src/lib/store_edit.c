@@ -350,6 +350,17 @@ tp_status tp_store_last_change(tp_store *s, tp_store_change *out, tp_error *err)
     return res;
 }
 
+tp_status tp_store_forget_history(tp_store *s, tp_error *err)
+{
+    tp_status st = need_write(s, err);
+    if (st)
+        return st;
+    if (s->in_txn)
+        return tp_error_set(err, TP_ERR_ARG, "cannot forget the history inside a transaction");
+    /* The undo_* rows go with their change (ON DELETE CASCADE). */
+    return tp_store_exec(s, "DELETE FROM change", err);
+}
+
 /* Puts back the concepts change id changed or deleted, from the undo tables. */
 static tp_status restore(tp_store *s, int64_t change, tp_error *err)
 {

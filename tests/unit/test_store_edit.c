@@ -215,6 +215,15 @@ static void test_bulk(void)
     CHECK(tp_store_undo(s[1], NULL, &err) == TP_OK);
     CHECK(tp_store_undo(s[1], NULL, &err) == TP_OK);
     CHECK(found(s[1], "Iturup") == 0);
+    /* A forgotten history leaves the concepts and nothing to undo. */
+    tp_store_change ch;
+    CHECK(tp_store_forget_history(s[0], &err) == TP_OK);
+    CHECK(tp_store_last_change(s[0], &ch, &err) == TP_ERR_NOTFOUND);
+    CHECK(tp_store_undo(s[0], NULL, &err) == TP_ERR_NOTFOUND);
+    CHECK(found(s[0], "Iturup") == 1);
+    CHECK(tp_store_begin(s[0], &err) == TP_OK);
+    CHECK(tp_store_forget_history(s[0], &err) == TP_ERR_ARG);
+    tp_store_rollback(s[0]);
     for (int i = 0; i < 2; i++) {
         tp_store_stats_free(st[i]);
         tp_store_close(s[i]);
