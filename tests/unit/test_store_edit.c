@@ -188,7 +188,10 @@ static void bulk_edits(tp_store *s, int bulk)
     CHECK(tp_store_add_concept(s, d, &err) == TP_OK);
     tp_store_rollback(s);
     CHECK(found(s, "Habomai") == 0);
+    /* A small batch into a larger store: written with the indexes in place. */
+    CHECK((bulk ? tp_store_begin_bulk(s, &err) : tp_store_begin(s, &err)) == TP_OK);
     CHECK(tp_store_add_concept(s, d, &err) == TP_OK);
+    CHECK(tp_store_commit(s, &err) == TP_OK);
     CHECK(found(s, "Habomai") == 1);
     tp_concept_free(a);
     tp_concept_free(b);
@@ -211,7 +214,7 @@ static void test_bulk(void)
     CHECK(st[0]->concepts == 3 && st[1]->concepts == 3);
     CHECK(st[0]->terms == st[1]->terms);
     CHECK(st[0]->keys == st[1]->keys);
-    /* Undo of the concept added after the bulk transaction, then of the bulk one. */
+    /* Undo of the batch added after the first bulk transaction, then of that one. */
     CHECK(tp_store_undo(s[1], NULL, &err) == TP_OK);
     CHECK(tp_store_undo(s[1], NULL, &err) == TP_OK);
     CHECK(found(s[1], "Iturup") == 0);
