@@ -259,8 +259,10 @@ tp_status tp_store_pending_flush(tp_store *s, tp_error *err)
     }
     /* As the first migration (store.c) made them. */
     if (!st && rebuild)
-        st = tp_store_exec(s, "CREATE INDEX term_key_by_term ON term_key(term_id);"
-                              "CREATE INDEX term_fuzz_by_term ON term_fuzz(term_id)", err);
+        st = tp_store_exec(s, "PRAGMA threads=2;"
+                              "CREATE INDEX term_key_by_term ON term_key(term_id);"
+                              "CREATE INDEX term_fuzz_by_term ON term_fuzz(term_id);"
+                              "PRAGMA threads=0", err);
     pending_reset(p);
     return st;
 }
