@@ -386,6 +386,7 @@ tp_status tp_store_begin_bulk(tp_store *s, tp_error *err)
         return st;
     if (s->in_txn)
         return tp_error_set(err, TP_ERR_ARG, "a transaction is already open");
+    tp_store_read_end(s); /* the pragma would be a no-op inside a read snapshot */
     s->bulk = 1;
     s->bulk_failed = 0;
     if ((st = tp_store_exec(s, "PRAGMA foreign_keys=OFF; PRAGMA cache_size=" BULK_CACHE_KB,
