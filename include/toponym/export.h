@@ -30,7 +30,8 @@ typedef struct tp_export_summary {
 /* Writes the store's concepts, oldest first, to out. The store is not changed. Concepts with no
  * term left after the language and status filters are left out. TSV and CSV write one row per
  * target term (the preferred first), with the source language's preferred term and, in the
- * comment, the target term's status and note. summary may be NULL. TP_ERR_IO when out fails,
+ * comment, the target term's status and note, and on the concept's first row its note after
+ * "concept note: " (which import reads back into the concept). summary may be NULL. TP_ERR_IO when out fails,
  * TP_ERR_ARG for bad options. */
 tp_status tp_export(tp_store *store, const tp_export_opts *opts, FILE *out,
                     tp_export_summary *summary, tp_error *err);

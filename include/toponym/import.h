@@ -45,8 +45,10 @@ typedef void (*tp_progress_fn)(void *ctx, const char *path, uint64_t done, uint6
 typedef struct tp_import_opts {
     tp_format format;          /* TP_FORMAT_AUTO: tp_format_detect() each file */
     tp_conflict on_conflict;   /* when a concept is already stored (tp_store_find_same) */
-    int strict;                /* lines the readers would skip (a TSV row without a target, an
-                                  ENAMDICT line that is not an entry) are errors */
+    int strict;                /* what the readers would pass over is an error: a TSV/CSV row
+                                  without a target or with more than three fields, an ENAMDICT
+                                  line that is not an entry, a TBX entry without an id or a
+                                  term with two different statuses */
     int dry_run;               /* read and count, then roll back */
     const char *source_lang;   /* TSV/CSV: the languages of the first and second column */
     const char *target_lang;
@@ -66,7 +68,8 @@ typedef struct tp_import_summary {
 } tp_import_summary;
 
 /* Imports the files in one transaction: after an error in any file (reported with its file,
- * line and column) nothing is imported and the store is unchanged. The change is recorded in
+ * line and column) nothing is imported and the store is unchanged. An entry id that two files
+ * of the import both use is an error, as it is twice in one file. The change is recorded in
  * the history under "import FILE". summary (may be NULL) receives the counts, also for a dry
  * run. opts may be NULL (auto format, merge). */
 tp_status tp_import(tp_store *store, const char *const *paths, size_t count,

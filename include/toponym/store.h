@@ -47,7 +47,9 @@ tp_status tp_store_begin(tp_store *store, tp_error *err);
 tp_status tp_store_commit(tp_store *store, tp_error *err);
 /* As tp_store_begin, for imports of many concepts: a concept is no longer atomic on its own
  * (no savepoint each, which costs a copy of every page it touches), so after a failed write
- * the transaction can only be rolled back; tp_store_commit refuses it with TP_ERR_ARG. */
+ * the transaction can only be rolled back; tp_store_commit refuses it with TP_ERR_ARG. Match
+ * keys are written sorted, in batches and at commit, so they cost a fraction of writing them
+ * one term at a time; lookups inside the transaction write the pending ones first. */
 tp_status tp_store_begin_bulk(tp_store *store, tp_error *err);
 void tp_store_rollback(tp_store *store);
 
@@ -107,6 +109,11 @@ typedef struct tp_store_change {
 
 /* The last recorded change, without changing anything. TP_ERR_NOTFOUND when there is none. */
 tp_status tp_store_last_change(tp_store *store, tp_store_change *out, tp_error *err);
+
+/* Empties the history: what the store holds now becomes its starting point, which undo does not
+ * go back past. For a new store's seed (the shipped glossaries are not an edit to undo). The
+ * concepts are not changed. TP_ERR_ARG inside an open transaction. */
+tp_status tp_store_forget_history(tp_store *store, tp_error *err);
 
 /* Reverts the last change in one transaction: concepts it added are deleted, concepts it
  * changed or deleted are put back as they were, under their old ids. undone (may be NULL)

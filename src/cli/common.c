@@ -134,6 +134,9 @@ static int seed(cli *c)
             qsort(paths, n, sizeof *paths, cmp_str);
         tp_error err;
         tp_status st = tp_tbx_import(c->store, (const char *const *)paths, n, NULL, &err);
+        /* The seed is where the store starts, not a change for undo to take back. */
+        if (!st)
+            st = tp_store_forget_history(c->store, &err);
         if (st)
             rc = cli_fail(st, &err);
     }

@@ -110,7 +110,7 @@ tp_status tp_enamdict_read_with(const char *path, tp_read_opts *o, tp_concept_fn
                                 tp_error *err)
 {
     const char *kinds = o->import && o->import->kinds ? o->import->kinds : "p";
-    int strict = o->import && o->import->strict;
+    int strict = tp_read_strict(o);
     char *data;
     size_t len;
     tp_status st = tp_read_file(path, ENAMDICT_MAX, &data, &len, err);
@@ -191,6 +191,6 @@ tp_status tp_enamdict_read_with(const char *path, tp_read_opts *o, tp_concept_fn
 tp_status tp_enamdict_read(const char *path, const tp_import_opts *opts, tp_concept_fn fn,
                            void *ctx, tp_error *err)
 {
-    tp_read_opts o = {opts, 0};
+    tp_read_opts o = {opts, 0, NULL};
     return tp_enamdict_read_with(path, &o, fn, ctx, err);
 }

@@ -12,10 +12,30 @@
 #define TP_TBX_NS "urn:iso:std:iso:30042:ed-2"
 #define TP_TOPONYM_NS "urn:x-toponym:tbx:1"
 
+/* Entry ids met by one import, across its files, to refuse duplicates: open addressing. */
+typedef struct tp_id_set {
+    struct tp_id_slot *slots;
+    size_t cap, count;
+} tp_id_set;
+
+/* Adds id, met in file (borrowed: it must outlive the set). 1 when added; 0 when it was there,
+ * with *first set to the file it was first met in; -1 when out of memory. */
+int tp_id_set_add(tp_id_set *set, const char *id, const char *file, const char **first);
+void tp_id_set_free(tp_id_set *set);
+
 typedef struct tp_read_opts {
     const tp_import_opts *import; /* strict, langs, kinds, progress; may be NULL */
     long ignored;                 /* out: lines or rows that held no entry */
+    tp_id_set *ids;               /* entry ids of earlier files of the import, or NULL */
 } tp_read_opts;
+
+/* Nonzero when the import asks for --strict: what lenient reading passes over (a row without
+ * a target, a line that is no entry, an entry without an id) is an error. */
+int tp_read_strict(const tp_read_opts *o);
+
+/* OmegaT's comment column carries a term's status and note, then, on a concept's first row,
+ * the concept's note after this label: "admitted; Kunrei-shiki; concept note: Lesser Kurils". */
+#define TP_TSV_CONCEPT_NOTE "concept note: "
 
 /* Reports progress, at most every 64 KiB. */
 void tp_read_progress(const tp_read_opts *o, const char *path, uint64_t done, uint64_t total);

@@ -4,6 +4,7 @@
  * validates, and puts what TBX-Basic lacks into <tp:extra> as escaped XML (the reader in tbx.c
  * undoes all of it), so an export validates and a re-import loses nothing. */
 #include "toponym/export.h"
+#include "buf_int.h"
 #include "error_int.h"
 #include "exchange_int.h"
 
@@ -453,7 +454,6 @@ static tp_status write_rows(void *ctx, tp_concept *c, unsigned long line, tp_err
 {
     exporter *x = ctx;
     (void)line;
-    (void)err;
     const tp_term *src = tp_concept_preferred(c, x->o->langs[0]);
     if (!src)
         return TP_OK;
@@ -465,15 +465,27 @@ static tp_status write_rows(void *ctx, tp_concept *c, unsigned long line, tp_err
             if ((int)t->status != status || strcasecmp(t->lang, x->o->langs[1]) ||
                 !(x->statuses & (1u << t->status)))
                 continue;
+            /* The comment is one field: status, the term's note, and on the concept's first
+             * row its note (the reader splits them again, see tsv.c). */
+            tp_buf comment = TP_BUF_INIT;
+            tp_status st = tp_buf_puts(&comment, tp_term_status_name(t->status));
+            if (!st && t->note && *t->note &&
+                !(st = tp_buf_puts(&comment, "; ")))
+                st = tp_buf_puts(&comment, t->note);
+            if (!st && !rows && c->note && *c->note &&
+                !(st = tp_buf_puts(&comment, "; " TP_TSV_CONCEPT_NOTE)))
+                st = tp_buf_puts(&comment, c->note);
+            if (st) {
+                tp_buf_free(&comment);
+                return st == TP_ERR_NOMEM ? tp_error_nomem(err)
+                                          : tp_error_set(err, st, "a note too long to export");
+            }
             put_field(x, src->text);
             fputc(sep, x->out);
             put_field(x, t->text);
             fputc(sep, x->out);
-            fputs(tp_term_status_name(t->status), x->out);
-            if (t->note) {
-                fputs("; ", x->out);
-                put_field(x, t->note);
-            }
+            put_field(x, comment.data);
+            tp_buf_free(&comment);
             fputc('\n', x->out);
             rows++;
         }

@@ -45,6 +45,66 @@ void tp_read_progress(const tp_read_opts *o, const char *path, uint64_t done, ui
     }
 }
 
+int tp_read_strict(const tp_read_opts *o)
+{
+    return o && o->import && o->import->strict;
+}
+
+struct tp_id_slot {
+    char *id;
+    const char *file;
+};
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+int tp_id_set_add(tp_id_set *set, const char *id, const char *file, const char **first)
+{
+    if (set->count * 2 >= set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 64;
+        struct tp_id_slot *slots = calloc(cap, sizeof *slots);
+        if (!slots)
+            return -1;
+        for (size_t i = 0; i < set->cap; i++) {
+            if (!set->slots[i].id)
+                continue;
+            size_t j = hash_str(set->slots[i].id) & (cap - 1);
+            while (slots[j].id)
+                j = (j + 1) & (cap - 1);
+            slots[j] = set->slots[i];
+        }
+        free(set->slots);
+        set->slots = slots;
+        set->cap = cap;
+    }
+    size_t j = hash_str(id) & (set->cap - 1);
+    for (; set->slots[j].id; j = (j + 1) & (set->cap - 1)) {
+        if (!strcmp(set->slots[j].id, id)) {
+            *first = set->slots[j].file;
+            return 0;
+        }
+    }
+    if (!(set->slots[j].id = strdup(id)))
+        return -1;
+    set->slots[j].file = file;
+    set->count++;
+    return 1;
+}
+
+void tp_id_set_free(tp_id_set *set)
+{
+    for (size_t i = 0; i < set->cap; i++)
+        free(set->slots[i].id);
+    free(set->slots);
+    set->slots = NULL;
+    set->cap = set->count = 0;
+}
+
 /* memmem is not POSIX. */
 static int contains(const unsigned char *hay, size_t n, const char *needle)
 {
@@ -278,6 +338,7 @@ tp_status tp_import(tp_store *store, const char *const *paths, size_t count,
     snprintf(what, sizeof what, "import %s%s", count ? paths[0] : "",
              count > 1 ? " and other files" : "");
     tp_status st = tp_store_describe(store, what, err);
+    tp_id_set ids = {0}; /* an id in two files of one import is as bad as twice in one */
     if (!st)
         st = tp_store_begin_bulk(store, err);
     for (size_t i = 0; !st && i < count; i++) {
@@ -285,10 +346,11 @@ tp_status tp_import(tp_store *store, const char *const *paths, size_t count,
         ic.path = paths[i];
         if (format == TP_FORMAT_AUTO && (st = tp_format_detect(paths[i], &format, err)))
             break;
-        tp_read_opts ro = {ic.opts, 0};
+        tp_read_opts ro = {ic.opts, 0, &ids};
         st = read_file(paths[i], format, &ro, import_one, &ic, err);
         ic.sum.ignored += ro.ignored;
     }
+    tp_id_set_free(&ids);
     if (!st && !ic.opts->dry_run)
         st = tp_store_commit(store, err);
     else

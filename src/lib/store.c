@@ -14,6 +14,11 @@
 /* 'TPNM': marks the file as a toponym store (PRAGMA application_id). */
 #define TP_APPLICATION_ID 0x54504E4D
 
+/* The page cache, in negative KiB as PRAGMA cache_size takes it: 32 MB, and 256 MB during a
+ * bulk import, whose B-trees would otherwise spill into the WAL and be read back. */
+#define CACHE_KB "-32768"
+#define BULK_CACHE_KB "-262144"
+
 /* Each migration takes the schema from version i to i + 1. Append, never edit. */
 static const char *const migrations[] = {
     /* 0 -> 1 */
@@ -282,7 +287,8 @@ static tp_status connect(tp_store *s, const char *path, int oflags, int immutabl
     sqlite3_extended_result_codes(s->db, 0);
     sqlite3_busy_timeout(s->db, 5000);
     /* Temporary b-trees (sorting, savepoint journals) in memory, and a 32 MB page cache. */
-    sqlite3_exec(s->db, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32768", NULL, NULL, NULL);
+    sqlite3_exec(s->db, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=" CACHE_KB, NULL, NULL,
+                 NULL);
     return TP_OK;
 }
 
@@ -331,6 +337,7 @@ void tp_store_close(tp_store *s)
         tp_store_rollback(s);
     tp_store_read_end(s);
     tp_store_tm_close(s);
+    tp_store_pending_free(s);
     sqlite3_stmt *all[] = {s->ins_concept, s->ins_term, s->ins_key, s->ins_fuzz, s->ins_link,
                            s->probe_key, s->probe_prefix, s->probe_fuzzy, s->rd_concept,
                            s->rd_concept_ext, s->rd_terms, s->rd_links, s->same_cand,
@@ -373,11 +380,33 @@ tp_status tp_store_begin(tp_store *s, tp_error *err)
     return TP_OK;
 }
 
+/* Ends bulk mode once its transaction is over (PRAGMA foreign_keys is a no-op inside one). */
+static void bulk_end(tp_store *s)
+{
+    if (s->bulk)
+        sqlite3_exec(s->db, "PRAGMA foreign_keys=ON; PRAGMA cache_size=" CACHE_KB, NULL, NULL,
+                     NULL);
+    s->bulk = s->bulk_failed = 0;
+}
+
+/* A bulk transaction queues keys to write them sorted (store_bulk.c), with a larger page cache
+ * and without foreign-key checks: with keys going in sorted by key, each check would be a
+ * random probe of the term table, a third of an ENAMDICT import. Nothing relies on the
+ * cascades meanwhile: the store's deletes remove dependent rows themselves (store_edit.c). */
 tp_status tp_store_begin_bulk(tp_store *s, tp_error *err)
 {
-    tp_status st = tp_store_begin(s, err);
-    s->bulk = !st;
+    tp_status st = need_write(s, err);
+    if (st)
+        return st;
+    if (s->in_txn)
+        return tp_error_set(err, TP_ERR_ARG, "a transaction is already open");
+    tp_store_read_end(s); /* the pragma would be a no-op inside a read snapshot */
+    s->bulk = 1;
     s->bulk_failed = 0;
+    if ((st = tp_store_exec(s, "PRAGMA foreign_keys=OFF; PRAGMA cache_size=" BULK_CACHE_KB,
+                            err)) ||
+        (st = tp_store_begin(s, err)))
+        bulk_end(s);
     return st;
 }
 
@@ -389,8 +418,9 @@ tp_status tp_store_commit(tp_store *s, tp_error *err)
         tp_store_rollback(s);
         return tp_error_set(err, TP_ERR_ARG, "a write failed in this transaction: rolled back");
     }
-    s->bulk = 0;
-    tp_status st = tp_store_tm_flush(s, err);
+    tp_status st = tp_store_pending_flush(s, err);
+    if (!st)
+        st = tp_store_tm_flush(s, err);
     if (!st)
         st = tp_store_exec(s, "COMMIT", err);
     if (st) {
@@ -398,6 +428,7 @@ tp_status tp_store_commit(tp_store *s, tp_error *err)
         return st;
     }
     s->in_txn = 0;
+    bulk_end(s);
     s->change_id = 0;
     tp_store_describe(s, NULL, NULL);
     return TP_OK;
@@ -407,9 +438,10 @@ void tp_store_rollback(tp_store *s)
 {
     if (s->in_txn)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    tp_store_pending_clear(s);
     tp_store_tm_discard(s);
     s->in_txn = 0;
-    s->bulk = s->bulk_failed = 0;
+    bulk_end(s);
     s->change_id = 0;
     tp_store_describe(s, NULL, NULL);
 }
@@ -440,6 +472,19 @@ tp_status tp_store_add_keys(tp_store *s, const tp_term *t, tp_error *err)
     tp_status st = tp_norm_keys(s->norm, t->text, strlen(t->text), t->lang, t->reading, &keys, err);
     if (st)
         return st;
+    if (s->bulk) {
+        /* Queued, to be written sorted (store_bulk.c). */
+        uint64_t *h = NULL;
+        size_t n = 0;
+        for (size_t i = 0; !st && i < keys->count && !h; i++)
+            if (keys->keys[i].kind == TP_KEY_FOLD)
+                st = tp_norm_fuzzy_hashes(keys->keys[i].text, &h, &n, err);
+        if (!st)
+            st = tp_store_pending_add(s, t->id, keys, h, n, err);
+        free(h);
+        tp_keyset_free(keys);
+        return st;
+    }
     for (size_t i = 0; !st && i < keys->count; i++) {
         sqlite3_bind_int(s->ins_key, 1, (int)keys->keys[i].kind);
         tp_store_bind_text(s->ins_key, 2, keys->keys[i].text);
@@ -688,13 +733,14 @@ tp_status tp_store_stats_get(tp_store *s, tp_store_stats **out, tp_error *err)
     if (!r)
         return tp_error_nomem(err);
     sqlite3_stmt *st = NULL;
-    tp_status res = TP_OK;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT (SELECT count(*) FROM concept), (SELECT count(*) FROM term), "
-                           "(SELECT count(*) FROM term_key)", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_ROW) {
+    tp_status res = tp_store_pending_flush(s, err);
+    if (!res && (sqlite3_prepare_v2(s->db,
+                                    "SELECT (SELECT count(*) FROM concept), (SELECT count(*) "
+                                    "FROM term), (SELECT count(*) FROM term_key)", -1, &st,
+                                    NULL) != SQLITE_OK ||
+                 sqlite3_step(st) != SQLITE_ROW)) {
         res = tp_store_db_error(s, err, "cannot count");
-    } else {
+    } else if (!res) {
         r->concepts = (long)sqlite3_column_int64(st, 0);
         r->terms = (long)sqlite3_column_int64(st, 1);
         r->keys = (long)sqlite3_column_int64(st, 2);
@@ -781,6 +827,9 @@ tp_status tp_store_probe_key(tp_store *s, tp_key_kind kind, const char *key, tp_
                              void *ctx, tp_error *err)
 {
     kind_ctx k = {kind, fn, ctx};
+    tp_status st = tp_store_pending_flush(s, err);
+    if (st)
+        return st;
     sqlite3_bind_int(s->probe_key, 1, (int)kind);
     sqlite3_bind_text(s->probe_key, 2, key, -1, SQLITE_STATIC);
     return run_probe(s, s->probe_key, with_kind, &k, err);
@@ -790,6 +839,9 @@ tp_status tp_store_probe_prefix(tp_store *s, tp_key_kind kind, const char *prefi
                                 tp_store_hit_fn fn, void *ctx, tp_error *err)
 {
     /* Every key with the prefix sorts in [prefix, prefix + U+10FFFF) under binary collation. */
+    tp_status st = tp_store_pending_flush(s, err);
+    if (st)
+        return st;
     size_t n = strlen(prefix);
     char *upper = malloc(n + 5);
     if (!upper)
@@ -801,7 +853,7 @@ tp_status tp_store_probe_prefix(tp_store *s, tp_key_kind kind, const char *prefi
     sqlite3_bind_text(s->probe_prefix, 2, prefix, -1, SQLITE_STATIC);
     sqlite3_bind_text(s->probe_prefix, 3, upper, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s->probe_prefix, 4, (sqlite3_int64)limit);
-    tp_status st = run_probe(s, s->probe_prefix, with_kind, &k, err);
+    st = run_probe(s, s->probe_prefix, with_kind, &k, err);
     free(upper);
     return st;
 }
@@ -810,11 +862,10 @@ tp_status tp_store_probe_fuzzy(tp_store *s, const uint64_t *hashes, size_t count
                                tp_store_hit_fn fn, void *ctx, tp_error *err)
 {
     kind_ctx k = {TP_KEY_FOLD, fn, ctx};
-    for (size_t i = 0; i < count; i++) {
+    tp_status st = tp_store_pending_flush(s, err);
+    for (size_t i = 0; !st && i < count; i++) {
         sqlite3_bind_int64(s->probe_fuzzy, 1, (sqlite3_int64)hashes[i]);
-        tp_status st = run_probe(s, s->probe_fuzzy, with_kind, &k, err);
-        if (st)
-            return st;
+        st = run_probe(s, s->probe_fuzzy, with_kind, &k, err);
     }
-    return TP_OK;
+    return st;
 }

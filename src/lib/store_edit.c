@@ -119,6 +119,42 @@ static tp_status delete_rows(tp_store *s, const char *sql, int64_t id, tp_error 
     return rc == SQLITE_DONE ? TP_OK : tp_store_db_error(s, err, "cannot delete");
 }
 
+/* Runs each statement with ?1 bound to id. */
+static tp_status delete_all(tp_store *s, const char *const *sql, size_t n, int64_t id,
+                            tp_error *err)
+{
+    tp_status st = TP_OK;
+    for (size_t i = 0; !st && i < n; i++)
+        st = delete_rows(s, sql[i], id, err);
+    return st;
+}
+
+/* Deletes a concept, or a term, with the rows that hang off it. The schema's cascades would do
+ * it, but a bulk transaction runs without foreign-key enforcement (store.c). */
+static tp_status delete_concept_rows(tp_store *s, int64_t id, tp_error *err)
+{
+    static const char *const sql[] = {
+        "DELETE FROM term_key WHERE term_id IN (SELECT id FROM term WHERE concept_id = ?1)",
+        "DELETE FROM term_fuzz WHERE term_id IN (SELECT id FROM term WHERE concept_id = ?1)",
+        "DELETE FROM term WHERE concept_id = ?1",
+        "DELETE FROM concept_link WHERE concept_id = ?1",
+        "DELETE FROM concept WHERE id = ?1",
+    };
+    tp_status st = tp_store_pending_forget(s, id, 0, err);
+    return st ? st : delete_all(s, sql, sizeof sql / sizeof sql[0], id, err);
+}
+
+static tp_status delete_term_rows(tp_store *s, int64_t concept, int64_t id, tp_error *err)
+{
+    static const char *const sql[] = {
+        "DELETE FROM term_key WHERE term_id = ?1",
+        "DELETE FROM term_fuzz WHERE term_id = ?1",
+        "DELETE FROM term WHERE id = ?1",
+    };
+    tp_status st = tp_store_pending_forget(s, concept, id, err);
+    return st ? st : delete_all(s, sql, sizeof sql / sizeof sql[0], id, err);
+}
+
 /* Runs body inside a savepoint: on failure the store is as before, and so is the history. */
 static tp_status in_savepoint(tp_store *s, tp_status (*body)(tp_store *, void *, tp_error *),
                               void *arg, tp_error *err)
@@ -130,6 +166,8 @@ static tp_status in_savepoint(tp_store *s, tp_status (*body)(tp_store *, void *,
     if ((st = body(s, arg, err))) {
         sqlite3_exec(s->db, "ROLLBACK TO edit; RELEASE edit", NULL, NULL, NULL);
         s->change_id = change;
+        /* Keys queued for the terms just rolled back cannot be written any more. */
+        s->bulk_failed |= s->bulk;
         return st;
     }
     return tp_store_change_done(s, "RELEASE edit", err);
@@ -146,8 +184,7 @@ static tp_status do_update(tp_store *s, void *arg, tp_error *err)
         return st;
     if (!found)
         return tp_error_set(err, TP_ERR_NOTFOUND, "no concept %lld", (long long)c->id);
-    if ((st = tp_store_record(s, c->id, 1, err)) ||
-        (st = delete_rows(s, "DELETE FROM concept WHERE id = ?1", c->id, err)))
+    if ((st = tp_store_record(s, c->id, 1, err)) || (st = delete_concept_rows(s, c->id, err)))
         return st;
     for (size_t i = 0; i < c->term_count; i++)
         c->terms[i].id = 0;
@@ -169,7 +206,7 @@ static tp_status do_delete_concept(tp_store *s, void *arg, tp_error *err)
         return tp_error_set(err, TP_ERR_NOTFOUND, "no concept %lld", (long long)id);
     if ((st = tp_store_record(s, id, 1, err)))
         return st;
-    return delete_rows(s, "DELETE FROM concept WHERE id = ?1", id, err);
+    return delete_concept_rows(s, id, err);
 }
 
 tp_status tp_store_delete_concept(tp_store *s, int64_t id, tp_error *err)
@@ -193,7 +230,7 @@ static tp_status do_delete_term(tp_store *s, void *arg, tp_error *err)
                             "that is the concept's last term: remove the concept instead");
     if ((st = tp_store_record(s, concept, 1, err)))
         return st;
-    return delete_rows(s, "DELETE FROM term WHERE id = ?1", id, err);
+    return delete_term_rows(s, concept, id, err);
 }
 
 tp_status tp_store_delete_term(tp_store *s, int64_t term_id, tp_error *err)
@@ -311,6 +348,17 @@ tp_status tp_store_last_change(tp_store *s, tp_store_change *out, tp_error *err)
     }
     sqlite3_finalize(st);
     return res;
+}
+
+tp_status tp_store_forget_history(tp_store *s, tp_error *err)
+{
+    tp_status st = need_write(s, err);
+    if (st)
+        return st;
+    if (s->in_txn)
+        return tp_error_set(err, TP_ERR_ARG, "cannot forget the history inside a transaction");
+    /* The undo_* rows go with their change (ON DELETE CASCADE). */
+    return tp_store_exec(s, "DELETE FROM change", err);
 }
 
 /* Puts back the concepts change id changed or deleted, from the undo tables. */

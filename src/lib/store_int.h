@@ -7,6 +7,8 @@
 #include <sqlite3.h>
 #include "toponym/store.h"
 
+typedef struct tp_store_pending tp_store_pending; /* store_bulk.c */
+
 struct tp_store {
     sqlite3 *db;
     tp_norm *norm;     /* borrowed */
@@ -24,6 +26,7 @@ struct tp_store {
     int bulk;          /* tp_store_begin_bulk: no savepoint per concept */
     int bulk_failed;   /* a write failed in bulk mode: only rollback is possible */
     int reading;       /* inside a read snapshot (tp_store_read_begin) */
+    tp_store_pending *pending; /* bulk mode: keys not yet written (store_bulk.c) */
     struct tp_store_tm *tm; /* the translation memory's statements (store_tm.c), or NULL */
 };
 
@@ -57,6 +60,19 @@ tp_status tp_store_add_keys(tp_store *s, const tp_term *t, tp_error *err);
  * links. *out is freed by the caller. */
 tp_status tp_store_concept_from_row(tp_store *s, sqlite3_stmt *st, tp_concept **out,
                                     tp_error *err);
+
+/* Bulk imports (store_bulk.c). In bulk mode a term's keys and typo hashes are queued, not
+ * written; the queue is written sorted when it is full, and must be flushed before anything
+ * reads keys or commits. Before a term is deleted its queued rows must be forgotten (term_id,
+ * or every term of concept_id when term_id is 0): the rows would name a missing term. */
+tp_status tp_store_pending_add(tp_store *s, int64_t term_id, const tp_keyset *keys,
+                               const uint64_t *hashes, size_t hash_count, tp_error *err);
+tp_status tp_store_pending_flush(tp_store *s, tp_error *err);
+tp_status tp_store_pending_forget(tp_store *s, int64_t concept_id, int64_t term_id,
+                                  tp_error *err);
+/* Drops the queue (the transaction is rolled back); tp_store_pending_free ends it. */
+void tp_store_pending_clear(tp_store *s);
+void tp_store_pending_free(tp_store *s);
 
 /* History (store_edit.c). Prepares and finalizes its statements. */
 tp_status tp_store_history_prepare(tp_store *s, tp_error *err);

@@ -13,57 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-/* Entry ids seen in this file, to refuse duplicates: a small open-addressing set. */
-typedef struct id_set {
-    char **slots;
-    size_t cap, count;
-} id_set;
-
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
-/* 1 when added, 0 when already there, -1 out of memory. */
-static int id_set_add(id_set *set, const char *id)
-{
-    if (set->count * 2 >= set->cap) {
-        size_t cap = set->cap ? set->cap * 2 : 64;
-        char **slots = calloc(cap, sizeof *slots);
-        if (!slots)
-            return -1;
-        for (size_t i = 0; i < set->cap; i++) {
-            if (!set->slots[i])
-                continue;
-            size_t j = hash_str(set->slots[i]) & (cap - 1);
-            while (slots[j])
-                j = (j + 1) & (cap - 1);
-            slots[j] = set->slots[i];
-        }
-        free(set->slots);
-        set->slots = slots;
-        set->cap = cap;
-    }
-    size_t j = hash_str(id) & (set->cap - 1);
-    for (; set->slots[j]; j = (j + 1) & (set->cap - 1))
-        if (!strcmp(set->slots[j], id))
-            return 0;
-    if (!(set->slots[j] = strdup(id)))
-        return -1;
-    set->count++;
-    return 1;
-}
-
-static void id_set_free(id_set *set)
-{
-    for (size_t i = 0; i < set->cap; i++)
-        free(set->slots[i]);
-    free(set->slots);
-}
-
 typedef enum level { AT_CONCEPT, AT_LANG, AT_TERM } level;
 
 typedef struct reader {
@@ -82,7 +31,8 @@ typedef struct reader {
     tp_buf concept_extra;     /* serialized categories of the entry */
     tp_buf lang_extra;        /* ... of the current language section */
     tp_buf term_extra;        /* ... of the current term */
-    id_set ids;
+    tp_id_set own_ids;        /* entry ids, when the import shares none across its files */
+    tp_id_set *ids;
 } reader;
 
 static void on_xml_error(void *ctx, xmlErrorPtr e)
@@ -321,15 +271,18 @@ static tp_status on_term_category(reader *r, xmlNodePtr n, const char *cat, int 
     tp_status st = TP_OK;
     *kept = 1;
     if (!strcmp(cat, "administrativeStatus") || !strcmp(cat, "normativeAuthorization")) {
-        if (r->term_has_status)
-            return *kept = 0, TP_OK;
         char *value = node_text(n);
         tp_term_status s;
         if (!value)
             return tp_error_nomem(r->err);
         if (tp_term_status_parse(value, &s) != TP_OK)
             st = fail_here(r, "unknown term status \"%s\"", value);
-        r->term.status = s;
+        else if (r->term_has_status && s != r->term.status && tp_read_strict(r->opts))
+            st = fail_here(r, "a second, different status \"%s\" for a term (--strict)", value);
+        else if (r->term_has_status)
+            *kept = 0; /* the first one counts; this one is kept as extra data */
+        else
+            r->term.status = s;
         r->term_has_status = 1;
         free(value);
     } else if (!strcmp(cat, "geographicalUsage") || !strcmp(cat, "usageNote")) {
@@ -472,11 +425,18 @@ static tp_status start_element(reader *r, const char *name, int empty, int *skip
         r->concept->ext_id = attr(r, "id");
         r->concept_line = (unsigned long)xmlTextReaderGetParserLineNumber(r->xr);
         if (r->concept->ext_id) {
-            int added = id_set_add(&r->ids, r->concept->ext_id);
+            const char *first = NULL;
+            int added = tp_id_set_add(r->ids, r->concept->ext_id, r->path, &first);
             if (added < 0)
                 return tp_error_nomem(r->err);
+            if (!added && strcmp(first, r->path))
+                return fail_here(r, "duplicate entry id \"%s\" (also in %s)",
+                                 r->concept->ext_id, first);
             if (!added)
                 return fail_here(r, "duplicate entry id \"%s\"", r->concept->ext_id);
+        } else if (tp_read_strict(r->opts)) {
+            /* TBX requires the id; without one the entry can only be matched by its terms. */
+            return fail_here(r, "an entry without an id (--strict)");
         }
         return TP_OK;
     }
@@ -563,6 +523,7 @@ tp_status tp_tbx_read_with(const char *path, const tp_read_opts *o, tp_concept_f
     r.path = path;
     r.opts = o;
     r.err = err;
+    r.ids = o && o->ids ? o->ids : &r.own_ids;
     /* No DTD loading, no entity substitution, no network: a hostile file can fetch nothing. */
     r.xr = xmlReaderForFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOCDATA);
     if (!r.xr)
@@ -610,7 +571,7 @@ tp_status tp_tbx_read_with(const char *path, const tp_read_opts *o, tp_concept_f
     tp_buf_free(&r.concept_extra);
     tp_buf_free(&r.lang_extra);
     tp_buf_free(&r.term_extra);
-    id_set_free(&r.ids);
+    tp_id_set_free(&r.own_ids);
     xmlFreeTextReader(r.xr);
     return st;
 }

@@ -60,6 +60,7 @@ typedef struct row {
     char *field[3];
     size_t count;
     unsigned long line;
+    int more;           /* fields past the third were left out */
 } row;
 
 static void row_clear(row *r)
@@ -67,6 +68,7 @@ static void row_clear(row *r)
     for (size_t i = 0; i < r->count; i++)
         free(r->field[i]);
     r->count = 0;
+    r->more = 0;
 }
 
 /* Trims spaces around a field (OmegaT does too). */
@@ -87,7 +89,7 @@ static char *field_dup(const char *s, size_t n)
 static tp_status row_to_concept(const char *path, row *r, tp_read_opts *o, const char *src,
                                 const char *tgt, tp_concept_fn fn, void *ctx, tp_error *err)
 {
-    int strict = o->import && o->import->strict;
+    int strict = tp_read_strict(o);
     if (r->count < 2 || !*r->field[0] || !*r->field[1]) {
         if (strict)
             return tp_error_at(err, TP_ERR_INPUT, path, r->line, 1,
@@ -95,10 +97,13 @@ static tp_status row_to_concept(const char *path, row *r, tp_read_opts *o, const
         o->ignored++;
         return TP_OK;
     }
+    if (r->more && strict)
+        return tp_error_at(err, TP_ERR_INPUT, path, r->line, 1,
+                           "a row with more than three fields (source, target, comment)");
     tp_term s = {.lang = (char *)src, .text = r->field[0], .status = TP_TERM_PREFERRED};
     tp_term t = {.lang = (char *)tgt, .text = r->field[1], .status = TP_TERM_PREFERRED};
     /* The comment: an optional status word (as toponym's export writes it), then a note. */
-    const char *comment = r->count > 2 ? r->field[2] : "";
+    char *comment = r->count > 2 ? r->field[2] : (char *)"";
     for (int k = TP_TERM_PREFERRED; k <= TP_TERM_FORBIDDEN; k++) {
         const char *w = tp_term_status_name((tp_term_status)k);
         size_t n = strlen(w);
@@ -110,10 +115,23 @@ static tp_status row_to_concept(const char *path, row *r, tp_read_opts *o, const
             break;
         }
     }
+    /* The concept's note, after the term's (as toponym's export writes it). */
+    const char *concept_note = NULL;
+    size_t label = strlen(TP_TSV_CONCEPT_NOTE);
+    char *at = strstr(comment, "; " TP_TSV_CONCEPT_NOTE);
+    if (!strncmp(comment, TP_TSV_CONCEPT_NOTE, label)) {
+        concept_note = comment + label;
+        comment = "";
+    } else if (at) {
+        concept_note = at + 2 + label;
+        *at = '\0';
+    }
     if (*comment)
         t.note = (char *)comment;
     tp_concept *c = tp_concept_new();
     tp_status st = c ? TP_OK : tp_error_nomem(err);
+    if (!st && concept_note && *concept_note)
+        st = tp_concept_set(&c->note, concept_note, err);
     if (!st && !(st = tp_concept_add_term(c, &s, err)) && !(st = tp_concept_add_term(c, &t, err)))
         st = fn(ctx, c, r->line, err);
     tp_concept_free(c);
@@ -154,7 +172,7 @@ tp_status tp_tsv_read_with(const char *path, tp_format format, tp_read_opts *o, 
         position(data, i + bad - 1, &line, &col);
         st = tp_error_at(err, TP_ERR_INPUT, path, line, col, "invalid UTF-8");
     }
-    row r = {{NULL, NULL, NULL}, 0, 1};
+    row r = {{NULL, NULL, NULL}, 0, 1, 0};
     unsigned long line = 1;
     char sep = format == TP_FORMAT_CSV ? ',' : '\t';
     while (!st && i < len) {
@@ -205,6 +223,7 @@ tp_status tp_tsv_read_with(const char *path, tp_format format, tp_read_opts *o, 
                                      "text after a closing quote (a quote inside a field must "
                                      "be doubled)");
                 }
+                r.more |= r.count == 3;
                 if (st || r.count == 3) {
                     free(f);
                 } else {
@@ -224,6 +243,8 @@ tp_status tp_tsv_read_with(const char *path, tp_format format, tp_read_opts *o, 
                         st = tp_error_nomem(err);
                     else
                         r.count++;
+                } else {
+                    r.more |= i > start;
                 }
             }
             if (st)
@@ -250,6 +271,6 @@ tp_status tp_tsv_read_with(const char *path, tp_format format, tp_read_opts *o, 
 tp_status tp_tsv_read(const char *path, tp_format format, const tp_import_opts *opts,
                       tp_concept_fn fn, void *ctx, tp_error *err)
 {
-    tp_read_opts o = {opts, 0};
+    tp_read_opts o = {opts, 0, NULL};
     return tp_tsv_read_with(path, format, &o, fn, ctx, err);
 }

@@ -70,6 +70,23 @@ expect_out "undone: add shikotan"
 run --db "$DB" show shikotan
 expect_rc 1
 
+# A new store seeded from the shipped glossaries starts with nothing to undo: the seed stays.
+SEEDED="$SCRATCH/seeded.db"
+TOPONYM_GLOSSARIES="$TP_SOURCE_DIR/glossaries" run --db "$SEEDED" undo
+expect_rc 1
+expect_err "nothing to undo"
+run --db "$SEEDED" show iturup
+expect_rc 0
+expect_out "Iturup"
+run --db "$SEEDED" add --id habomai en:Habomai
+expect_rc 0
+run --db "$SEEDED" undo
+expect_out "undone: add habomai"
+run --db "$SEEDED" undo
+expect_rc 1
+run --db "$SEEDED" lookup --no-fuzzy Iturup
+expect_rc 0
+
 # Usage errors.
 run --db "$DB" add en
 expect_rc 2

@@ -98,6 +98,23 @@ run --db "$SCRATCH/k2.db" import --langs en,ja-Latn "$SCRATCH/k2.tsv"
 check [ "$(dump "$SCRATCH/k.db")" = "$(dump "$SCRATCH/k2.db")" ]
 check grep -q "$(printf 'Kunashir\tKunasiri\tadmitted; Kunrei-shiki')" "$SCRATCH/k2.tsv"
 
+# The concept's note rides in the comment of its first row, and comes back on import.
+run --db "$SCRATCH/n.db" add --id kunashir --note "Southern Kurils, Russia" en:Kunashir \
+  "ja-Latn:Kunashiri" "ja-Latn:Kunasiri;status=admitted;note=Kunrei-shiki"
+expect_rc 0
+run --db "$SCRATCH/n.db" export --format tsv --langs en,ja-Latn -o "$SCRATCH/n.tsv"
+check grep -qF "$(printf 'Kunashir\tKunashiri\tpreferred; concept note: Southern Kurils, Russia')" "$SCRATCH/n.tsv"
+check grep -qF "$(printf 'Kunashir\tKunasiri\tadmitted; Kunrei-shiki\n')" "$SCRATCH/n.tsv"
+run --db "$SCRATCH/n.db" export --format csv --langs en,ja-Latn -o "$SCRATCH/n.csv"
+check grep -qF 'Kunashir,Kunashiri,"preferred; concept note: Southern Kurils, Russia"' "$SCRATCH/n.csv"
+for f in n.tsv n.csv; do
+  run --db "$SCRATCH/$f.db" import --langs en,ja-Latn "$SCRATCH/$f"
+  expect_out "1 added, 1 merged"
+  run --db "$SCRATCH/$f.db" show --json '#1'
+  expect_out '"note":"Southern Kurils, Russia"'
+  expect_out '"note":"Kunrei-shiki"'
+done
+
 # ---- Conflict policies and dry runs.
 printf 'Kunashir\tKunashiri-to\tadmitted\n' >"$SCRATCH/k3.tsv"
 run --db "$SCRATCH/k.db" import --dry-run --langs en,ja-Latn "$SCRATCH/k3.tsv"
@@ -157,6 +174,30 @@ bad quote2.csv 'a,"b"x,c\n' "quote2.csv:1:6: text after a closing quote" --langs
 bad u16.txt 'a\0\tb\0\n\0' "UTF-16 without a byte-order mark" --langs en,fr
 bad u8.tsv 'ok\tfine\nbad\t\xff\n' "u8.tsv:2:5: invalid UTF-8" --langs en,fr
 bad strict.tsv 'a\tb\nonly\n' "strict.tsv:2:1: a row needs a source and a target" --strict --langs en,fr
+# --strict: what lenient reading passes over is an error, in every format.
+bad strict-id.tbx '<tbx><text><body>\n<conceptEntry><langSec xml:lang="en"><termSec><term>A</term></termSec></langSec></conceptEntry></body></text></tbx>\n' "strict-id.tbx:2:" --strict
+bad strict-sts.tbx '<tbx><text><body><conceptEntry id="s"><langSec xml:lang="en"><termSec><term>A</term>\n<termNote type="administrativeStatus">preferredTerm-admn-sts</termNote>\n<termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></termSec></langSec></conceptEntry></body></text></tbx>\n' "a second, different status" --strict
+bad strict4.tsv 'a\tb\tc\td\n' "strict4.tsv:1:1: a row with more than three fields" --strict --langs en,fr
+bad strict4.csv 'a,b,c,"d"\n' "strict4.csv:1:1: a row with more than three fields" --strict --langs en,fr
+printf 'a\tb\tc\td\n' >"$SCRATCH/lenient4.tsv"
+run --db "$SCRATCH/l.db" import --langs en,fr "$SCRATCH/lenient4.tsv"
+expect_rc 0
+expect_out "1 added"
+if command -v iconv >/dev/null; then
+  printf '　？？？ /ENAMDICT/\n大野 [おおの] /(p) Oono/\nnot an entry\n' | iconv -f UTF-8 -t EUC-JP >"$SCRATCH/strict.enam"
+  run --db "$SCRATCH/k.db" import --strict --format enamdict "$SCRATCH/strict.enam"
+  expect_rc 3
+  expect_err "strict.enam:3:1: not an ENAMDICT entry"
+  check [ "$(dump "$SCRATCH/k.db")" = "$before" ]
+fi
+# The same id in two files of one import: refused, naming the other file; nothing imported.
+printf '<tbx><text><body><conceptEntry id="dup"><langSec xml:lang="en"><termSec><term>One</term></termSec></langSec></conceptEntry></body></text></tbx>\n' >"$SCRATCH/one.tbx"
+printf '<tbx><text><body><conceptEntry id="dup"><langSec xml:lang="en"><termSec><term>Two</term></termSec></langSec></conceptEntry></body></text></tbx>\n' >"$SCRATCH/two.tbx"
+run --db "$SCRATCH/k.db" import "$SCRATCH/one.tbx" "$SCRATCH/two.tbx"
+expect_rc 3
+expect_err "two.tbx:1:"
+expect_err "duplicate entry id \"dup\" (also in $SCRATCH/one.tbx)"
+check [ "$(dump "$SCRATCH/k.db")" = "$before" ]
 run --db "$SCRATCH/k.db" import --langs en "$SCRATCH/k.tsv"
 expect_rc 2
 run --db "$SCRATCH/k.db" import --on-conflict maybe "$SCRATCH/k.tsv"

@@ -1,5 +1,6 @@
 /* The store's editing side: update, delete, find the same concept, walk all concepts, and undo
- * of each kind of change (one transaction = one change), with lookups following every step. */
+ * of each kind of change (one transaction = one change), with lookups following every step;
+ * and bulk transactions, whose keys are queued and written sorted. */
 #include "tp_test.h"
 
 #include <stdlib.h>
@@ -150,6 +151,94 @@ static void test_edit_and_undo(void)
     tp_store_close(s);
 }
 
+/* Writes the same edits in a bulk transaction (keys queued, then written sorted) and in a plain
+ * one: the stores must agree, also on deletes and updates of concepts whose keys were still
+ * queued, and lookups inside the transaction see the queued keys. */
+static void bulk_edits(tp_store *s, int bulk)
+{
+    tp_error err;
+    tp_concept *a = make("iturup", "Iturup", "択捉島", "えとろふとう");
+    tp_concept *b = make("kunashir", "Kunashir", "国後島", "くなしりとう");
+    tp_concept *c = make("shikotan", "Shikotan", "色丹島", "しこたんとう");
+    CHECK((bulk ? tp_store_begin_bulk(s, &err) : tp_store_begin(s, &err)) == TP_OK);
+    CHECK(tp_store_add_concept(s, a, &err) == TP_OK);
+    CHECK(tp_store_add_concept(s, b, &err) == TP_OK);
+    /* A merge replaces a concept whose keys are queued. */
+    tp_term v = {.lang = "en", .text = "Etorofu", .status = TP_TERM_ADMITTED};
+    CHECK(tp_concept_add_term(a, &v, &err) == TP_OK);
+    CHECK(tp_store_update_concept(s, a, &err) == TP_OK);
+    CHECK(tp_store_delete_concept(s, b->id, &err) == TP_OK);
+    CHECK(found(s, "Etorofu") == 1);   /* writes the queue first */
+    CHECK(found(s, "Kunashir") == 0);
+    CHECK(tp_store_add_concept(s, c, &err) == TP_OK);
+    CHECK(tp_store_delete_term(s, c->terms[0].id, &err) == TP_OK);
+    CHECK(tp_store_commit(s, &err) == TP_OK);
+    CHECK(found(s, "Iturup") == 1);
+    CHECK(found(s, "択捉島") == 1);
+    CHECK(found(s, "Etorofu") == 1);
+    CHECK(found(s, "Shikotan") == 0);
+    CHECK(found(s, "色丹島") == 1);
+    tp_matches *m = NULL;
+    tp_lookup_opts o = {NULL, 10, 0};
+    CHECK(tp_lookup(s, norm, "Iturpu", 6, &o, &m, &err) == TP_OK && m->count == 1);
+    tp_matches_free(m);
+    /* A rolled-back bulk transaction leaves no queued key behind. */
+    tp_concept *d = make("habomai", "Habomai", "歯舞", "はぼまい");
+    CHECK(tp_store_begin_bulk(s, &err) == TP_OK);
+    CHECK(tp_store_add_concept(s, d, &err) == TP_OK);
+    tp_store_rollback(s);
+    CHECK(found(s, "Habomai") == 0);
+    /* A small batch into a larger store: written with the indexes in place. */
+    CHECK((bulk ? tp_store_begin_bulk(s, &err) : tp_store_begin(s, &err)) == TP_OK);
+    CHECK(tp_store_add_concept(s, d, &err) == TP_OK);
+    CHECK(tp_store_commit(s, &err) == TP_OK);
+    CHECK(found(s, "Habomai") == 1);
+    tp_concept_free(a);
+    tp_concept_free(b);
+    tp_concept_free(c);
+    tp_concept_free(d);
+}
+
+static void test_bulk(void)
+{
+    tp_store *s[2] = {NULL, NULL};
+    tp_store_stats *st[2] = {NULL, NULL};
+    tp_error err;
+    for (int bulk = 0; bulk < 2; bulk++) {
+        char p[320];
+        snprintf(p, sizeof p, "%s/bulk%d.db", dir, bulk);
+        CHECK(tp_store_open(p, 0, norm, &s[bulk], &err) == TP_OK);
+        bulk_edits(s[bulk], bulk);
+        CHECK(tp_store_stats_get(s[bulk], &st[bulk], &err) == TP_OK);
+    }
+    CHECK(st[0]->concepts == 3 && st[1]->concepts == 3);
+    CHECK(st[0]->terms == st[1]->terms);
+    CHECK(st[0]->keys == st[1]->keys);
+    /* Undo of the batch added after the first bulk transaction, then of that one. */
+    CHECK(tp_store_undo(s[1], NULL, &err) == TP_OK);
+    CHECK(tp_store_undo(s[1], NULL, &err) == TP_OK);
+    CHECK(found(s[1], "Iturup") == 0);
+    /* A forgotten history leaves the concepts and nothing to undo. */
+    tp_store_change ch;
+    CHECK(tp_store_forget_history(s[0], &err) == TP_OK);
+    CHECK(tp_store_last_change(s[0], &ch, &err) == TP_ERR_NOTFOUND);
+    CHECK(tp_store_undo(s[0], NULL, &err) == TP_ERR_NOTFOUND);
+    CHECK(found(s[0], "Iturup") == 1);
+    CHECK(tp_store_begin(s[0], &err) == TP_OK);
+    CHECK(tp_store_forget_history(s[0], &err) == TP_ERR_ARG);
+    tp_store_rollback(s[0]);
+    for (int i = 0; i < 2; i++) {
+        tp_store_stats_free(st[i]);
+        tp_store_close(s[i]);
+        const char *suffix[] = {"", "-wal", "-shm"};
+        for (size_t k = 0; k < 3; k++) {
+            char p[340];
+            snprintf(p, sizeof p, "%s/bulk%d.db%s", dir, i, suffix[k]);
+            unlink(p);
+        }
+    }
+}
+
 static void test_merge_model(void)
 {
     tp_error err;
@@ -193,6 +282,7 @@ int main(void)
     snprintf(path, sizeof path, "%s/e.db", dir);
     test_edit_and_undo();
     test_merge_model();
+    test_bulk();
     tp_norm_free(norm);
     const char *suffix[] = {"", "-wal", "-shm"};
     for (size_t i = 0; i < 3; i++) {
