@@ -41,6 +41,7 @@ typedef struct reader {
     tp_tm_header header;
     char *header_srclang;
     int in_header, header_sent;
+    int header_seen;           /* a <header> was read: a second one is ignored */
     tp_tm_unit *unit;          /* the unit being read, or NULL */
     int unit_skip;             /* a problem in this unit means it is left out */
     long variant;              /* index of the variant being read, or -1 */
@@ -595,6 +596,13 @@ static tp_status end_unit(reader *r)
 
 static tp_status start_header(reader *r)
 {
+    if (r->header_seen) {
+        /* Its attributes would be mixed into the first's (and its srclang leaked: found by
+         * fuzz/fuzz_tmx.c); the first header stands. */
+        r->in_header = 0;
+        return problem(r, 0, 0, "a second <header>; only the first is used");
+    }
+    r->header_seen = 1;
     tp_status st = read_attrs(r, &r->header.attrs, &r->header.attr_count, NULL, NULL);
     if (!st)
         st = check_attrs(r, r->header.attrs, r->header.attr_count, "header");
