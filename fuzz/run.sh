@@ -21,6 +21,8 @@ cmake --build "$BUILD" -j2 >/dev/null || { cmake --build "$BUILD" -j1; exit 2; }
 OUT=$BUILD/fuzz-out
 rm -rf "$OUT"
 mkdir -p "$OUT"
+# The targets write each input to a scratch file: keep those in memory when possible.
+[ -w /dev/shm ] && export TMPDIR=/dev/shm
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:allocator_may_return_null=1"
 export LSAN_OPTIONS="suppressions=$SRC/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
