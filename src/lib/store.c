@@ -241,6 +241,26 @@ static tp_status prepare_all(tp_store *s, tp_error *err)
     return TP_OK;
 }
 
+/* SQLite's commit hook: a commit while one of our transactions is open, other than our own
+ * COMMIT, is a write that ran after SQLite rolled that transaction back by itself (out of
+ * memory, disk full, I/O error) and would land alone: turn it into a rollback, so that a failed
+ * import leaves nothing behind (found by tests/fault/test_fault.c). */
+static int commit_guard(void *ctx)
+{
+    tp_store *s = ctx;
+    return s->guarded && !s->committing;
+}
+
+tp_status tp_store_commit_guarded(tp_store *s, tp_error *err)
+{
+    s->committing = 1;
+    tp_status st = tp_store_exec(s, "COMMIT", err);
+    s->committing = 0;
+    if (!st)
+        s->guarded = 0;
+    return st;
+}
+
 /* Opens the connection; immutable opens the file through a URI that tells SQLite nobody will
  * change it, which needs no shared-memory file beside it. */
 static tp_status connect(tp_store *s, const char *path, int oflags, int immutable, tp_error *err)
@@ -266,6 +286,7 @@ static tp_status connect(tp_store *s, const char *path, int oflags, int immutabl
         return tp_error_set(err, TP_ERR_IO, "cannot open store %s: %s", path,
                             s->db ? sqlite3_errmsg(s->db) : "out of memory");
     sqlite3_extended_result_codes(s->db, 0);
+    sqlite3_commit_hook(s->db, commit_guard, s);
     sqlite3_busy_timeout(s->db, 5000);
     /* Temporary b-trees (sorting, savepoint journals) in memory, and a 32 MB page cache. */
     sqlite3_exec(s->db, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32768", NULL, NULL, NULL);
@@ -356,6 +377,7 @@ tp_status tp_store_begin(tp_store *s, tp_error *err)
     if ((st = tp_store_exec(s, "BEGIN IMMEDIATE", err)))
         return st;
     s->in_txn = 1;
+    s->guarded = 1;
     return TP_OK;
 }
 
@@ -376,7 +398,7 @@ tp_status tp_store_commit(tp_store *s, tp_error *err)
         return tp_error_set(err, TP_ERR_ARG, "a write failed in this transaction: rolled back");
     }
     s->bulk = 0;
-    tp_status st = tp_store_exec(s, "COMMIT", err);
+    tp_status st = tp_store_commit_guarded(s, err);
     if (st) {
         tp_store_rollback(s);
         return st;
@@ -392,6 +414,7 @@ void tp_store_rollback(tp_store *s)
     if (s->in_txn)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->in_txn = 0;
+    s->guarded = 0;
     s->bulk = s->bulk_failed = 0;
     s->change_id = 0;
     tp_store_describe(s, NULL, NULL);
@@ -586,7 +609,10 @@ static tp_status read_parts(tp_store *s, tp_concept *c, tp_error *err)
         t.note = (char *)tp_store_col_text(st, 7);
         t.source = (char *)tp_store_col_text(st, 8);
         t.extra = (char *)tp_store_col_text(st, 9);
-        res = tp_concept_add_term(c, &t, err);
+        /* SQLite gives NULL for a text it could not allocate: not an empty field (found by
+         * tests/fault/test_fault.c; an import then "merged" the missing fields back). */
+        res = sqlite3_errcode(s->db) == SQLITE_NOMEM ? tp_error_nomem(err)
+                                                    : tp_concept_add_term(c, &t, err);
     }
     if (!res && rc != SQLITE_DONE)
         res = tp_store_db_error(s, err, "cannot read terms");
@@ -614,6 +640,8 @@ tp_status tp_store_concept_from_row(tp_store *s, sqlite3_stmt *st, tp_concept **
             (res = tp_concept_set(&c->source, tp_store_col_text(st, 4), err)) ||
             (res = tp_concept_set(&c->extra, tp_store_col_text(st, 5), err)))
             ;
+        else if (sqlite3_errcode(s->db) == SQLITE_NOMEM) /* a text SQLite could not allocate */
+            res = tp_error_nomem(err);
         else
             res = read_parts(s, c, err);
     }
