@@ -238,11 +238,19 @@ static tp_status find_duplicate(tp_store *s, uint64_t hash, const char *canon, i
         /* get_unit uses other statements: by_hash stays stepped meanwhile, which SQLite allows. */
         if ((st = tp_store_tm_get_unit(s, id, &u, err)))
             break;
-        if (canonical(u->variants, u->variant_count, &other) == TP_OK &&
-            strcmp(other.data, canon) == 0)
+        /* A failure here must not read as "no duplicate": the unit would be stored twice
+         * (found by tests/fault/test_fault.c). */
+        st = canonical(u->variants, u->variant_count, &other);
+        if (st)
+            st = tp_error_set(err, st, "cannot compare units: %s", tp_strerror(st));
+        else if (strcmp(other.data, canon) == 0)
             *dup = id;
         tp_tm_unit_free(u);
+        if (st)
+            break;
     }
+    if (!st && !*dup && rc != SQLITE_DONE)
+        st = tp_store_db_error(s, err, "cannot look for an equal unit");
     sqlite3_reset(q);
     tp_buf_free(&other);
     return st;
