@@ -242,8 +242,11 @@ static tp_status finish_rule(parser *p, tp_house *h, pending *pr, tp_rule_phrase
         st = fn(ctx, ri, 0, pr->find[i], p->err);
     for (size_t i = 0; !st && i < pr->with_count; i++)
         st = fn(ctx, ri, 1, pr->with[i], p->err);
-    if (st && p->err && !p->err->file[0])
-        tp_error_at(p->err, st, p->path, r->line, 0, "%s", p->err->message);
+    if (st && p->err && !p->err->file[0]) {
+        char msg[TP_ERROR_MESSAGE_MAX]; /* the message cannot be formatted into itself */
+        snprintf(msg, sizeof msg, "%s", p->err->message);
+        tp_error_at(p->err, st, p->path, r->line, 0, "%s", msg);
+    }
     free_list(pr->find, pr->find_count);
     free_list(pr->with, pr->with_count);
     memset(pr, 0, sizeof *pr);
