@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* 'TPNM': marks the file as a toponym store (PRAGMA application_id). */
@@ -261,6 +262,34 @@ tp_status tp_store_commit_guarded(tp_store *s, tp_error *err)
     return st;
 }
 
+/* How long a write waits for another process's write to end. An import holds the store for
+ * its whole length (minutes for a large memory) so that it lands whole or not at all; an edit
+ * made meanwhile waits for it rather than fail with "database is locked" (found by
+ * tests/fault/concurrency.sh with SQLite's 5 s timeout). */
+#define BUSY_WAIT_MAX 900.0
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* SQLite's busy handler: sleep a little longer each time (1 ms to 50 ms), up to BUSY_WAIT_MAX. */
+static int busy_wait(void *ctx, int tries)
+{
+    tp_store *s = ctx;
+    double now = seconds_now();
+    if (tries == 0)
+        s->busy_since = now;
+    if (now - s->busy_since > BUSY_WAIT_MAX)
+        return 0;
+    int ms = tries < 10 ? 1 : tries < 50 ? 10 : 50;
+    struct timespec nap = {0, (long)ms * 1000000L};
+    nanosleep(&nap, NULL);
+    return 1;
+}
+
 /* Opens the connection; immutable opens the file through a URI that tells SQLite nobody will
  * change it, which needs no shared-memory file beside it. */
 static tp_status connect(tp_store *s, const char *path, int oflags, int immutable, tp_error *err)
@@ -287,7 +316,7 @@ static tp_status connect(tp_store *s, const char *path, int oflags, int immutabl
                             s->db ? sqlite3_errmsg(s->db) : "out of memory");
     sqlite3_extended_result_codes(s->db, 0);
     sqlite3_commit_hook(s->db, commit_guard, s);
-    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_busy_handler(s->db, busy_wait, s);
     /* Temporary b-trees (sorting, savepoint journals) in memory, and a 32 MB page cache. */
     sqlite3_exec(s->db, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32768", NULL, NULL, NULL);
     return TP_OK;

@@ -28,6 +28,7 @@ struct tp_store {
                           rolls back by itself on some errors; writes after that would each
                           commit alone) */
     int committing;    /* our COMMIT is running */
+    double busy_since; /* when the current wait for another writer began (seconds) */
     struct tp_store_tm *tm; /* the translation memory's statements (store_tm.c), or NULL */
 };
 
