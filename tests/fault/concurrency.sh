@@ -27,14 +27,15 @@ DB="$S/t.db"
 "$TOPONYM" --db "$DB" stats >/dev/null || { echo "cannot make a store" >&2; exit 1; }
 before=$("$STORE_PROBE" "$DB")
 
+"$TOPONYM" --db "$DB" tm import "$S/big.tmx" >"$S/import.out" 2>"$S/import.err" &
+import=$!
+sleep 0.5 # the import holds the write lock by now: the edits meet it
 # The session: one add at a time, as a person would type them (quickly).
 ( for i in $(seq 1 "$EDITS"); do
     echo "add --id edit$i en:Editcape$i ru:Эдиткейп$i"
     sleep 0.03
   done ) | "$TOPONYM" --db "$DB" >"$S/repl.out" 2>"$S/repl.err" &
 repl=$!
-"$TOPONYM" --db "$DB" tm import "$S/big.tmx" >"$S/import.out" 2>"$S/import.err" &
-import=$!
 checks=""
 for k in 1 2 3; do
   ( rc=0
