@@ -155,8 +155,10 @@ tp_status tp_store_tm_add_header(tp_store *s, const tp_tm_header *h, const char 
     if (st)
         return st;
     tp_buf attrs = TP_BUF_INIT;
-    if ((st = encode_attrs(h->attrs, h->attr_count, &attrs)))
+    if ((st = encode_attrs(h->attrs, h->attr_count, &attrs))) {
+        tp_buf_free(&attrs); /* what was encoded before the failure */
         return tp_error_set(err, st, "cannot store header: %s", tp_strerror(st));
+    }
     if ((st = tp_store_exec(s, "SAVEPOINT tm_header", err))) {
         tp_buf_free(&attrs);
         return st;
