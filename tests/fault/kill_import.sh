@@ -3,12 +3,12 @@
 # glossary, killed with SIGKILL at random moments, many times. After each kill the store must
 # open, pass PRAGMA integrity_check, and hold either none or all of that import.
 # Scaled down for CI: the issue asks for a 1M-unit memory; TP_KILL_UNITS units (default 4000,
-# about 2 s of import) and a time budget of TP_KILL_SECONDS (default 75) keep it to a minute
+# about 2 s of import) and a time budget of TP_KILL_SECONDS (default 60) keep it to a minute
 # or two, and a kill lands anywhere in the import alike whatever its length.
 set -u
 : "${TOPONYM:?TOPONYM must name the toponym binary}" "${STORE_PROBE:?STORE_PROBE must name store_probe}"
 UNITS=${TP_KILL_UNITS:-4000}
-BUDGET=${TP_KILL_SECONDS:-75}
+BUDGET=${TP_KILL_SECONDS:-60}
 MAXRUNS=${TP_KILL_RUNS:-60}
 S=$(mktemp -d "${TMPDIR:-/tmp}/tp_kill.XXXXXX")
 trap 'rm -rf "$S"' EXIT
