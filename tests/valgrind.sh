@@ -11,6 +11,7 @@ command -v valgrind >/dev/null || { echo "valgrind is missing (apt-get install v
 OUT=$BUILD/valgrind
 rm -rf "$OUT"
 mkdir -p "$OUT/logs"
+chmod 755 "$OUT" && chmod 1777 "$OUT/logs" # tests that run toponym as nobody
 # The wrapper stands in for the binary: the tests see the same exit codes and output.
 cat >"$OUT/toponym" <<WRAP
 #!/bin/sh
