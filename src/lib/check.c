@@ -291,9 +291,14 @@ static int is_ascii(const char *s, size_t n)
     return 1;
 }
 
+/* fold_word's answer when memory ran out: unlike a word too long, not a word to pass over, or
+ * the result would silently lack a name (found by tests/fault/test_fault.c). */
+#define FOLD_NOMEM ((size_t)-2)
+
 /* Folds one word (no separators inside) as the normaliser folds terms, then drops apostrophes
  * so that Kurilʹsk, Kuril'sk and Kurilsk meet. ASCII takes a fast path: folding it is lower
- * casing. Writes at most WORD_MAX bytes; returns the length, or (size_t)-1 when too long. */
+ * casing. Writes at most WORD_MAX bytes; returns the length, (size_t)-1 when too long or not
+ * foldable, or FOLD_NOMEM. */
 static size_t fold_word(tp_checker *ck, const char *s, size_t n, char *out, tp_buf *tmp)
 {
     size_t o = 0;
@@ -309,8 +314,9 @@ static size_t fold_word(tp_checker *ck, const char *s, size_t n, char *out, tp_b
         return o;
     }
     tp_buf_reset(tmp);
-    if (tp_norm_fold_buf(ck->norm, s, n, tmp) != TP_OK)
-        return (size_t)-1;
+    tp_status st = tp_norm_fold_buf(ck->norm, s, n, tmp);
+    if (st)
+        return st == TP_ERR_NOMEM ? FOLD_NOMEM : (size_t)-1;
     for (size_t i = 0; i < tmp->len; i++) {
         if (tmp->data[i] == '\'' || tmp->data[i] == ' ')
             continue;
@@ -502,7 +508,9 @@ static tp_status fold_phrase(build_ctx *b, const char *text)
             }
             if (e > k) {
                 size_t wl = fold_word(ck, folded.data + k, e - k, w, &b->tmp);
-                if (wl != (size_t)-1 && wl > 0) {
+                if (wl == FOLD_NOMEM)
+                    st = TP_ERR_NOMEM;
+                else if (wl != (size_t)-1 && wl > 0) {
                     if (b->fold.len)
                         st = tp_buf_putc(&b->fold, ' ');
                     if (!st)
@@ -671,6 +679,8 @@ static tp_status add_macron_words(build_ctx *b, uint32_t ti)
         if (mac) {
             char w[WORD_MAX + 1];
             size_t wl = fold_word(ck, s + i, j - i, w, &b->tmp);
+            if (wl == FOLD_NOMEM)
+                return TP_ERR_NOMEM;
             if (wl != (size_t)-1 && wl > 0) {
                 slot *sl;
                 tp_status st = table_get(&ck->macron, fnv(w, wl, FNV0), &sl);
@@ -2191,7 +2201,9 @@ static void end_word(tp_check_doc *d)
     } else {
         fl = fold_word(ck, d->wraw, fl_raw, t->fold, &d->tmp);
     }
-    if (fl == (size_t)-1 || fl == 0 || fl > 255) {
+    if (fl == FOLD_NOMEM)
+        d->failed = TP_ERR_NOMEM;
+    if (fl == (size_t)-1 || fl == FOLD_NOMEM || fl == 0 || fl > 255) {
         d->wlen = 0;
         d->hard = 1;
         return;

@@ -327,9 +327,18 @@ static tp_status reading_buf(tp_norm *n, const char *text, size_t len, tp_buf *o
 {
     if (!n->mecab)
         return TP_ERR_DEPENDENCY;
-    const mecab_node_t *node = mecab_sparse_tonode2(n->mecab, text, len);
-    if (!node)
+    /* MeCab's tokenizer runs strlen() on the input whatever length it is given (found by
+     * fuzz/fuzz_norm.c), and callers' text need not end in a NUL: give it a terminated copy. */
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return TP_ERR_NOMEM;
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    const mecab_node_t *node = mecab_sparse_tonode2(n->mecab, copy, len);
+    if (!node) {
+        free(copy);
         return TP_ERR_DEPENDENCY;
+    }
     tp_status st = TP_OK;
     for (; node && !st; node = node->next) {
         if (node->stat == MECAB_BOS_NODE || node->stat == MECAB_EOS_NODE)
@@ -347,6 +356,7 @@ static tp_status reading_buf(tp_norm *n, const char *text, size_t len, tp_buf *o
         else
             st = tp_buf_append(out, node->surface, node->length);
     }
+    free(copy);
     return st;
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* 'TPNM': marks the file as a toponym store (PRAGMA application_id). */
@@ -260,6 +261,54 @@ static tp_status prepare_all(tp_store *s, tp_error *err)
     return TP_OK;
 }
 
+/* SQLite's commit hook: a commit while one of our transactions is open, other than our own
+ * COMMIT, is a write that ran after SQLite rolled that transaction back by itself (out of
+ * memory, disk full, I/O error) and would land alone: turn it into a rollback, so that a failed
+ * import leaves nothing behind (found by tests/fault/test_fault.c). */
+static int commit_guard(void *ctx)
+{
+    tp_store *s = ctx;
+    return s->guarded && !s->committing;
+}
+
+tp_status tp_store_commit_guarded(tp_store *s, tp_error *err)
+{
+    s->committing = 1;
+    tp_status st = tp_store_exec(s, "COMMIT", err);
+    s->committing = 0;
+    if (!st)
+        s->guarded = 0;
+    return st;
+}
+
+/* How long a write waits for another process's write to end. An import holds the store for
+ * its whole length (minutes for a large memory) so that it lands whole or not at all; an edit
+ * made meanwhile waits for it rather than fail with "database is locked" (found by
+ * tests/fault/concurrency.sh with SQLite's 5 s timeout). */
+#define BUSY_WAIT_MAX 900.0
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* SQLite's busy handler: sleep a little longer each time (1 ms to 50 ms), up to BUSY_WAIT_MAX. */
+static int busy_wait(void *ctx, int tries)
+{
+    tp_store *s = ctx;
+    double now = seconds_now();
+    if (tries == 0)
+        s->busy_since = now;
+    if (now - s->busy_since > BUSY_WAIT_MAX)
+        return 0;
+    int ms = tries < 10 ? 1 : tries < 50 ? 10 : 50;
+    struct timespec nap = {0, (long)ms * 1000000L};
+    nanosleep(&nap, NULL);
+    return 1;
+}
+
 /* Opens the connection; immutable opens the file through a URI that tells SQLite nobody will
  * change it, which needs no shared-memory file beside it. */
 static tp_status connect(tp_store *s, const char *path, int oflags, int immutable, tp_error *err)
@@ -285,7 +334,8 @@ static tp_status connect(tp_store *s, const char *path, int oflags, int immutabl
         return tp_error_set(err, TP_ERR_IO, "cannot open store %s: %s", path,
                             s->db ? sqlite3_errmsg(s->db) : "out of memory");
     sqlite3_extended_result_codes(s->db, 0);
-    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_commit_hook(s->db, commit_guard, s);
+    sqlite3_busy_handler(s->db, busy_wait, s);
     /* Temporary b-trees (sorting, savepoint journals) in memory, and a 32 MB page cache. */
     sqlite3_exec(s->db, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=" CACHE_KB, NULL, NULL,
                  NULL);
@@ -377,6 +427,7 @@ tp_status tp_store_begin(tp_store *s, tp_error *err)
     if ((st = tp_store_exec(s, "BEGIN IMMEDIATE", err)))
         return st;
     s->in_txn = 1;
+    s->guarded = 1;
     return TP_OK;
 }
 
@@ -422,7 +473,7 @@ tp_status tp_store_commit(tp_store *s, tp_error *err)
     if (!st)
         st = tp_store_tm_flush(s, err);
     if (!st)
-        st = tp_store_exec(s, "COMMIT", err);
+        st = tp_store_commit_guarded(s, err);
     if (st) {
         tp_store_rollback(s);
         return st;
@@ -441,6 +492,7 @@ void tp_store_rollback(tp_store *s)
     tp_store_pending_clear(s);
     tp_store_tm_discard(s);
     s->in_txn = 0;
+    s->guarded = 0;
     bulk_end(s);
     s->change_id = 0;
     tp_store_describe(s, NULL, NULL);
@@ -648,7 +700,10 @@ static tp_status read_parts(tp_store *s, tp_concept *c, tp_error *err)
         t.note = (char *)tp_store_col_text(st, 7);
         t.source = (char *)tp_store_col_text(st, 8);
         t.extra = (char *)tp_store_col_text(st, 9);
-        res = tp_concept_add_term(c, &t, err);
+        /* SQLite gives NULL for a text it could not allocate: not an empty field (found by
+         * tests/fault/test_fault.c; an import then "merged" the missing fields back). */
+        res = sqlite3_errcode(s->db) == SQLITE_NOMEM ? tp_error_nomem(err)
+                                                    : tp_concept_add_term(c, &t, err);
     }
     if (!res && rc != SQLITE_DONE)
         res = tp_store_db_error(s, err, "cannot read terms");
@@ -676,6 +731,8 @@ tp_status tp_store_concept_from_row(tp_store *s, sqlite3_stmt *st, tp_concept **
             (res = tp_concept_set(&c->source, tp_store_col_text(st, 4), err)) ||
             (res = tp_concept_set(&c->extra, tp_store_col_text(st, 5), err)))
             ;
+        else if (sqlite3_errcode(s->db) == SQLITE_NOMEM) /* a text SQLite could not allocate */
+            res = tp_error_nomem(err);
         else
             res = read_parts(s, c, err);
     }

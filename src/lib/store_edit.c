@@ -438,14 +438,16 @@ tp_status tp_store_undo(tp_store *s, tp_store_change *undone, tp_error *err)
     tp_store_change last;
     if ((st = tp_store_exec(s, "BEGIN IMMEDIATE", err)))
         return st;
+    s->guarded = 1;
     /* Everything the change touched goes first, so that restored rows meet no ext_id clash. */
     if ((st = tp_store_last_change(s, &last, err)) ||
         (st = delete_rows(s, "DELETE FROM concept WHERE id IN (SELECT concept_id FROM "
                              "undo_concept WHERE change_id = ?1)", last.id, err)) ||
         (st = restore(s, last.id, err)) ||
         (st = delete_rows(s, "DELETE FROM change WHERE id = ?1", last.id, err)) ||
-        (st = tp_store_exec(s, "COMMIT", err))) {
+        (st = tp_store_commit_guarded(s, err))) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        s->guarded = 0;
         return st;
     }
     if (undone)

@@ -27,8 +27,16 @@ struct tp_store {
     int bulk_failed;   /* a write failed in bulk mode: only rollback is possible */
     int reading;       /* inside a read snapshot (tp_store_read_begin) */
     tp_store_pending *pending; /* bulk mode: keys not yet written (store_bulk.c) */
+    int guarded;       /* a transaction of ours is open: only our COMMIT may end it (SQLite
+                          rolls back by itself on some errors; writes after that would each
+                          commit alone) */
+    int committing;    /* our COMMIT is running */
+    double busy_since; /* when the current wait for another writer began (seconds) */
     struct tp_store_tm *tm; /* the translation memory's statements (store_tm.c), or NULL */
 };
+
+/* Commits the open transaction (COMMIT) past the guard against lone commits. */
+tp_status tp_store_commit_guarded(tp_store *s, tp_error *err);
 
 /* Fills err from the connection's last error, mapping SQLite's codes to tp_status. */
 tp_status tp_store_db_error(tp_store *s, tp_error *err, const char *what);

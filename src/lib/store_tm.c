@@ -221,8 +221,10 @@ tp_status tp_store_tm_add_header(tp_store *s, const tp_tm_header *h, const char 
     if (st)
         return st;
     tp_buf attrs = TP_BUF_INIT;
-    if ((st = encode_attrs(h->attrs, h->attr_count, &attrs)))
+    if ((st = encode_attrs(h->attrs, h->attr_count, &attrs))) {
+        tp_buf_free(&attrs); /* what was encoded before the failure */
         return tp_error_set(err, st, "cannot store header: %s", tp_strerror(st));
+    }
     if ((st = tp_store_exec(s, "SAVEPOINT tm_header", err))) {
         tp_buf_free(&attrs);
         return st;
@@ -358,11 +360,19 @@ static tp_status find_duplicate(tp_store *s, uint64_t hash, const char *canon, i
         /* get_unit uses other statements: by_hash stays stepped meanwhile, which SQLite allows. */
         if ((st = tp_store_tm_get_unit(s, id, &u, err)))
             break;
-        if (canonical(u->variants, u->variant_count, &other) == TP_OK &&
-            strcmp(other.data, canon) == 0)
+        /* A failure here must not read as "no duplicate": the unit would be stored twice
+         * (found by tests/fault/test_fault.c). */
+        st = canonical(u->variants, u->variant_count, &other);
+        if (st)
+            st = tp_error_set(err, st, "cannot compare units: %s", tp_strerror(st));
+        else if (strcmp(other.data, canon) == 0)
             *dup = id;
         tp_tm_unit_free(u);
+        if (st)
+            break;
     }
+    if (!st && !*dup && rc != SQLITE_DONE)
+        st = tp_store_db_error(s, err, "cannot look for an equal unit");
     sqlite3_reset(q);
     tp_buf_free(&other);
     return st;

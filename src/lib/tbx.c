@@ -7,6 +7,7 @@
 #include "buf_int.h"
 #include "error_int.h"
 #include "exchange_int.h"
+#include "xml_int.h"
 
 #include <libxml/xmlreader.h>
 #include <stdarg.h>
@@ -45,7 +46,8 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
     size_t n = strlen(msg);
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         msg[--n] = '\0';
-    r->xml_status = tp_error_at(r->err, TP_ERR_INPUT, r->path, (unsigned long)e->line,
+    r->xml_status = tp_error_at(r->err, e->code == XML_ERR_NO_MEMORY ? TP_ERR_NOMEM : TP_ERR_INPUT,
+                                r->path, (unsigned long)e->line,
                                 (unsigned long)(e->int2 > 0 ? e->int2 : 0), "%s", msg);
 }
 
@@ -516,8 +518,8 @@ static tp_status end_element(reader *r, const char *name, tp_concept_fn fn, void
     return TP_OK;
 }
 
-tp_status tp_tbx_read_with(const char *path, const tp_read_opts *o, tp_concept_fn fn, void *ctx,
-                           tp_error *err)
+static tp_status read_tbx(const char *path, const tp_read_opts *o, tp_concept_fn fn, void *ctx,
+                          tp_error *err)
 {
     reader r = {0};
     r.path = path;
@@ -573,6 +575,19 @@ tp_status tp_tbx_read_with(const char *path, const tp_read_opts *o, tp_concept_f
     tp_buf_free(&r.term_extra);
     tp_id_set_free(&r.own_ids);
     xmlFreeTextReader(r.xr);
+    return st;
+}
+
+tp_status tp_tbx_read_with(const char *path, const tp_read_opts *o, tp_concept_fn fn, void *ctx,
+                           tp_error *err)
+{
+    tp_xml_guard g;
+    tp_xml_guard_begin(&g);
+    tp_status st = read_tbx(path, o, fn, ctx, err);
+    tp_xml_guard_end(&g);
+    /* libxml2 may drop a node when an allocation fails and go on: then nothing read counts. */
+    if (g.nomem && st != TP_ERR_NOMEM)
+        st = tp_error_nomem(err);
     return st;
 }
 

@@ -725,8 +725,15 @@ tp_status tp_tm_find(tp_store *store, tp_norm *norm, const char *segment, size_t
                                                "of %zu", len, TP_TM_SEGMENT_MAX);
     finder f = {store, norm, tp_words_new(), calloc(1, sizeof(keycache)), opts, NULL, NULL, NULL,
                 err};
-    if (!f.ws)
-        return tp_error_set(err, TP_ERR_DEPENDENCY, "ICU's word break iterator is unavailable");
+    if (!f.ws || !f.kc) {
+        /* Either may be missing for want of memory: free the other. */
+        int had_ws = f.ws != NULL;
+        tp_words_free(f.ws);
+        keycache_free(f.kc);
+        return had_ws ? tp_error_nomem(err)
+                      : tp_error_set(err, TP_ERR_DEPENDENCY,
+                                     "ICU's word break iterator is unavailable");
+    }
     f.from = opts && opts->from ? opts->from : guess_lang(segment, len);
     f.to = opts ? opts->to : NULL;
     f.pivot = opts && opts->pivot ? opts->pivot : "en";

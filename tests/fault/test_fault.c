@@ -1,0 +1,416 @@
+/* Allocation failure at every allocation of import (TBX, TSV, ENAMDICT, TMX), lookup, TM
+ * matching and check: for n = 1, 2, ... the nth allocation of the operation fails (anywhere in
+ * the process: the library, SQLite, libxml2, ICU, MeCab), until the operation makes fewer than
+ * n. Each time: no crash, a failure with a message, no allocation of the operation left, the
+ * store unchanged (a dump of every table before and after); an operation that still succeeds
+ * must give what it gives without a failure. Each n runs in a forked child on a copy of a store
+ * made once. Needs the test allocator (fault_shim.c), so not built with sanitizers. */
+#include "fault_shim.h"
+
+#include <errno.h>
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unicode/uclean.h>
+#include <unistd.h>
+#include <toponym/toponym.h>
+
+#ifndef TP_SOURCE_DIR
+#error "TP_SOURCE_DIR must name the source tree"
+#endif
+
+enum { OK = 0, LEAK = 1, CHANGED = 2, NO_MESSAGE = 3, WRONG = 4, SETUP = 5, NOT_REACHED = 10 };
+
+static char dir[] = "/tmp/tp_fault_XXXXXX";
+static char base_db[256], work_db[256], tbx_path[256], tsv_path[256], enam_path[256],
+    tmx_path[256];
+static tp_norm *norm;
+static char base_dump[64]; /* the store every run starts from */
+
+typedef tp_status (*op_fn)(tp_store *s, char *sig, size_t cap, tp_error *err);
+
+/* ---- the operations ---- */
+
+static tp_status op_import(tp_store *s, const char *path, tp_format format, char *sig, size_t cap,
+                           tp_error *err)
+{
+    tp_import_opts o;
+    memset(&o, 0, sizeof o);
+    o.format = format;
+    o.source_lang = "en";
+    o.target_lang = "ru";
+    o.kinds = "p,st";
+    tp_import_summary sum;
+    tp_status st = tp_import(s, &path, 1, &o, &sum, err);
+    if (!st)
+        snprintf(sig, cap, "%ld %ld %ld", sum.added, sum.merged, sum.terms);
+    return st;
+}
+
+static tp_status op_import_tbx(tp_store *s, char *sig, size_t cap, tp_error *err)
+{
+    return op_import(s, tbx_path, TP_FORMAT_AUTO, sig, cap, err);
+}
+
+static tp_status op_import_tsv(tp_store *s, char *sig, size_t cap, tp_error *err)
+{
+    return op_import(s, tsv_path, TP_FORMAT_TSV, sig, cap, err);
+}
+
+static tp_status op_import_enamdict(tp_store *s, char *sig, size_t cap, tp_error *err)
+{
+    return op_import(s, enam_path, TP_FORMAT_ENAMDICT, sig, cap, err);
+}
+
+static tp_status op_tmx_import(tp_store *s, char *sig, size_t cap, tp_error *err)
+{
+    const char *p = tmx_path;
+    tp_tmx_stats stats;
+    tp_status st = tp_tmx_import(s, &p, 1, 0, NULL, &stats, err);
+    if (!st)
+        snprintf(sig, cap, "%ld %ld %ld", stats.units, stats.merged, stats.variants);
+    return st;
+}
+
+static tp_status op_lookup(tp_store *s, char *sig, size_t cap, tp_error *err)
+{
+    static const char *const queries[] = {"Etorofu", "Итуруп", "択捉", "Kunashri", "Yuzhno"};
+    size_t used = 0;
+    for (size_t i = 0; i < sizeof queries / sizeof queries[0]; i++) {
+        tp_matches *m = NULL;
+        tp_status st = tp_lookup(s, norm, queries[i], strlen(queries[i]), NULL, &m, err);
+        if (st)
+            return st;
+        used += (size_t)snprintf(sig + used, cap - used, "%zu:%lld ", m->count,
+                                 m->count ? (long long)m->items[0].concept->id : 0LL);
+        tp_matches_free(m);
+        if (used >= cap)
+            break;
+    }
+    return TP_OK;
+}
+
+static tp_status op_tm_find(tp_store *s, char *sig, size_t cap, tp_error *err)
+{
+    static const char seg[] = "The ferry to Iturup leaves on Monday.";
+    tp_tm_match_opts o = {"en", "ru", NULL, 0, 0};
+    tp_tm_matches *m = NULL;
+    tp_status st = tp_tm_find(s, norm, seg, sizeof seg - 1, &o, &m, err);
+    if (!st) {
+        snprintf(sig, cap, "%zu %d", m->count, m->count ? m->items[0].score : 0);
+        tp_tm_matches_free(m);
+    }
+    return st;
+}
+
+static tp_status op_check(tp_store *s, char *sig, size_t cap, tp_error *err)
+{
+    static const char doc[] = "# Kurils\n\nThe ferry sails from Kunashiri to Etorofu-to and "
+                              "Iturup.\nЮжно-Курильск лежит на Кунашире.\n";
+    tp_checker *ck = NULL;
+    tp_status st = tp_checker_new(s, norm, &ck, err);
+    tp_findings *f = NULL;
+    if (!st)
+        st = tp_check_text(ck, "doc.md", TP_CHECK_MARKDOWN, NULL, doc, sizeof doc - 1, &f, err);
+    if (!st)
+        snprintf(sig, cap, "%zu %lu %s", f->count, f->names, f->lang);
+    tp_findings_free(f);
+    tp_checker_free(ck);
+    return st;
+}
+
+/* ---- a dump of every table, as a hash (time stamps left out) ---- */
+
+static int dump(const char *path, char *out, size_t cap)
+{
+    sqlite3 *db;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_stmt *tables;
+    uint64_t h = 1469598103934665603u;
+    long rows = 0;
+    if (sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name "
+                               "NOT LIKE 'sqlite_%' ORDER BY name", -1, &tables, NULL)) {
+        sqlite3_close(db);
+        return -1;
+    }
+    while (sqlite3_step(tables) == SQLITE_ROW) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", sqlite3_column_text(tables, 0));
+        sqlite3_stmt *q;
+        if (sqlite3_prepare_v2(db, sql, -1, &q, NULL))
+            continue;
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            rows++;
+            for (int c = 0; c < sqlite3_column_count(q); c++) {
+                const char *name = sqlite3_column_name(q, c);
+                if (!strcmp(name, "at") || !strcmp(name, "imported"))
+                    continue;
+                const unsigned char *v = sqlite3_column_text(q, c);
+                for (; v && *v; v++)
+                    h = (h ^ *v) * 1099511628211u;
+                h = (h ^ 0x1F) * 1099511628211u;
+            }
+        }
+        sqlite3_finalize(q);
+    }
+    sqlite3_finalize(tables);
+    sqlite3_close(db);
+    snprintf(out, cap, "%ld rows, %016llx", rows, (unsigned long long)h);
+    return 0;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    char buf[65536];
+    size_t n;
+    int rc = in && out ? 0 : -1;
+    while (!rc && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n)
+            rc = -1;
+    if (in)
+        fclose(in);
+    if (out && fclose(out))
+        rc = -1;
+    return rc;
+}
+
+/* ---- one run ---- */
+
+/* Leaks inside the libraries toponym builds on, when their own allocation fails halfway, that
+ * no caller can free (each seen in this test, with the stack that shows it). */
+static const char *const dependency_leaks[] = {
+    "ubrk_open",        /* ICU 72: a word break iterator whose construction fails */
+    "xmlNewTextReader", /* libxml2 2.9.14: the input stream of a reader it fails to make */
+    NULL,
+};
+
+typedef struct scenario {
+    const char *name;
+    op_fn run;
+    char clean_sig[512];   /* what the operation gives without a failure */
+    char clean_dump[64];   /* the store after it */
+    long allocations;      /* allocations it makes */
+} scenario;
+
+/* Runs the operation on a fresh copy of the store with the nth allocation failing (0: none).
+ * In a child: the verdict is the exit code. */
+static int run_once(scenario *sc, long n, int quiet)
+{
+    char wal[300], after[64], sig[512] = "";
+    snprintf(wal, sizeof wal, "%s-wal", work_db);
+    unlink(wal);
+    if (copy_file(base_db, work_db))
+        return SETUP;
+    tp_store *s = NULL;
+    tp_error err;
+    if (tp_store_open(work_db, 0, norm, &s, &err)) {
+        fprintf(stderr, "%s: %s\n", sc->name, err.message);
+        return SETUP;
+    }
+    tp_error_clear(&err);
+    fault_arm(n);
+    tp_status st = sc->run(s, sig, sizeof sig, &err);
+    fault_disarm();
+    long count = fault_count();
+    int failed = fault_failed();
+    tp_store_close(s);
+    if (dump(work_db, after, sizeof after))
+        return SETUP;
+    if (n == 0) {
+        if (st) {
+            fprintf(stderr, "%s: fails without a fault: %s\n", sc->name, err.message);
+            return SETUP;
+        }
+        snprintf(sc->clean_sig, sizeof sc->clean_sig, "%s", sig);
+        snprintf(sc->clean_dump, sizeof sc->clean_dump, "%s", after);
+        sc->allocations = count;
+        return OK;
+    }
+    if (!failed)
+        return NOT_REACHED;
+    /* What the library holds for the process's life goes, so that only leaks are left. */
+    tp_norm_free(norm);
+    norm = NULL;
+    xmlResetLastError(); /* libxml2 keeps a copy of the last error for the process */
+    xmlCleanupParser();
+    sqlite3_shutdown();
+    u_cleanup();
+    long live = fault_leaks(-1, 0, dependency_leaks);
+    int verdict = OK;
+    if (st && !err.message[0] && st != TP_ERR_NOMEM) {
+        fprintf(stderr, "%s, allocation %ld: %s without a message\n", sc->name, n,
+                tp_strerror(st));
+        verdict = NO_MESSAGE;
+    } else if (st && strcmp(base_dump, after) != 0) {
+        fprintf(stderr, "%s, allocation %ld: failed (%s) but the store changed\n", sc->name, n,
+                err.message);
+        verdict = CHANGED;
+    } else if (!st && (strcmp(sig, sc->clean_sig) || strcmp(after, sc->clean_dump))) {
+        fprintf(stderr, "%s, allocation %ld: succeeded with another result (%s, store %s; "
+                        "without a fault: %s, store %s)\n", sc->name, n, sig, after,
+                sc->clean_sig, sc->clean_dump);
+        verdict = WRONG;
+    } else if (live) {
+        fprintf(stderr, "%s, allocation %ld: %ld allocations left (%s); made at:\n", sc->name, n,
+                live, st ? err.message : "succeeded");
+        fflush(stderr);
+        fault_leaks(2, 2, dependency_leaks);
+        verdict = LEAK;
+    }
+    if (!quiet && verdict == OK)
+        printf("%s, allocation %ld: %s\n", sc->name, n, st ? err.message : "succeeded anyway");
+    return verdict;
+}
+
+static int write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fputs(text, f);
+    return fclose(f);
+}
+
+static int setup(void)
+{
+    tp_error err;
+    if (!mkdtemp(dir))
+        return -1;
+    snprintf(base_db, sizeof base_db, "%s/base.db", dir);
+    snprintf(work_db, sizeof work_db, "%s/work.db", dir);
+    snprintf(tbx_path, sizeof tbx_path, "%s/new.tbx", dir);
+    snprintf(tsv_path, sizeof tsv_path, "%s/new.tsv", dir);
+    snprintf(enam_path, sizeof enam_path, "%s/enamdict", dir);
+    snprintf(tmx_path, sizeof tmx_path, "%s/new.tmx", dir);
+    if (write_text(tbx_path,
+                   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                   "<tbx type=\"TBX-Basic\" style=\"dca\" xml:lang=\"en\" "
+                   "xmlns=\"urn:iso:std:iso:30042:ed-2\"><tbxHeader><fileDesc><sourceDesc><p>t"
+                   "</p></sourceDesc></fileDesc></tbxHeader><text><body>\n"
+                   "<conceptEntry id=\"shumshu\"><descrip type=\"subjectField\">island</descrip>"
+                   "<langSec xml:lang=\"en\"><termSec><term>Shumshu</term></termSec></langSec>"
+                   "<langSec xml:lang=\"ru\"><termSec><term>Шумшу</term></termSec></langSec>"
+                   "<langSec xml:lang=\"ja\"><termSec><term>占守島</term></termSec></langSec>"
+                   "</conceptEntry>\n"
+                   "<conceptEntry id=\"iturup\"><langSec xml:lang=\"en\"><termSec>"
+                   "<term>Iturup Island</term><termNote type=\"administrativeStatus\">"
+                   "admittedTerm-admn-sts</termNote></termSec></langSec></conceptEntry>\n"
+                   "</body></text></tbx>\n") ||
+        write_text(tsv_path, "Paramushir\tПарамушир\tpreferred\nOnekotan\tОнекотан\n") ||
+        write_text(enam_path, "幌筵島 [ほろむしろとう] /(p) Horomushirotou/\n"
+                              "占守 [しゅむしゅ] /(p,st) Shumushu/\n") ||
+        write_text(tmx_path,
+                   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\"><header "
+                   "srclang=\"en\" creationtool=\"t\" creationtoolversion=\"1\" "
+                   "segtype=\"sentence\" o-tmf=\"t\" adminlang=\"en\" datatype=\"plaintext\"/>"
+                   "<body>\n<tu><tuv xml:lang=\"en\"><seg>The ferry to Shumshu leaves at "
+                   "<ph x=\"1\">{0}</ph>.</seg></tuv><tuv xml:lang=\"ru\"><seg>Паром на Шумшу "
+                   "уходит в <ph x=\"1\">{0}</ph>.</seg></tuv><tuv xml:lang=\"ja\"><seg>占守島"
+                   "へのフェリー</seg></tuv></tu>\n<tu><prop type=\"x-note\">n</prop><tuv "
+                   "xml:lang=\"en\"><seg>Iturup</seg></tuv><tuv xml:lang=\"ru\"><seg>Итуруп"
+                   "</seg></tuv></tu>\n</body></tmx>\n"))
+        return -1;
+    /* The store every run starts from: the Kuril glossary and a small memory (the first 40
+     * units of the shipped one: enough to match against, small enough to copy quickly). */
+    char kurils[512], tmx[512], small[300], cmd[1400];
+    snprintf(kurils, sizeof kurils, "%s/glossaries/kurils.tbx", TP_SOURCE_DIR);
+    snprintf(tmx, sizeof tmx, "%s/tmx/kuril-news.tmx", TP_SOURCE_DIR);
+    snprintf(small, sizeof small, "%s/small.tmx", dir);
+    snprintf(cmd, sizeof cmd, "awk '/<tu[ >]/ {n++} n <= 40 || /<\\/body>/ || /<\\/tmx>/' '%s' >'%s'",
+             tmx, small);
+    const char *k = kurils, *t = small;
+    tp_store *s = NULL;
+    if (system(cmd) != 0 || tp_norm_new(&norm, &err) ||
+        tp_store_open(base_db, 0, norm, &s, &err) || tp_tbx_import(s, &k, 1, NULL, &err) ||
+        tp_tmx_import(s, &t, 1, 0, NULL, NULL, &err)) {
+        fprintf(stderr, "setup: %s\n", err.message);
+        tp_store_close(s);
+        return -1;
+    }
+    tp_store_close(s);
+    return dump(base_db, base_dump, sizeof base_dump);
+}
+
+int main(int argc, char **argv)
+{
+    scenario scenarios[] = {
+        {"import tbx", op_import_tbx, "", "", 0},
+        {"import tsv", op_import_tsv, "", "", 0},
+        {"import enamdict", op_import_enamdict, "", "", 0},
+        {"tm import", op_tmx_import, "", "", 0},
+        {"lookup", op_lookup, "", "", 0},
+        {"tm match", op_tm_find, "", "", 0},
+        {"check", op_check, "", "", 0},
+    };
+    /* A step: every allocation by default; TP_FAULT_STEP=k tries every kth (quicker). */
+    const char *step_env = getenv("TP_FAULT_STEP");
+    long step = step_env ? atol(step_env) : 1;
+    /* test_fault [-v] [SCENARIO [N]]: one scenario, or one allocation of it, for debugging. */
+    int verbose = argc > 1 && !strcmp(argv[1], "-v");
+    const char *only = argc > 1 + verbose ? argv[1 + verbose] : NULL;
+    long only_n = argc > 2 + verbose ? atol(argv[2 + verbose]) : 0;
+    if (step < 1)
+        step = 1;
+    if (setup()) {
+        fprintf(stderr, "setup failed\n");
+        return 1;
+    }
+    int failures = 0;
+    for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
+        scenario *sc = &scenarios[i];
+        if (only && strcmp(only, sc->name) != 0)
+            continue;
+        /* Once without a fault, in this process: the result to compare with, and the caches
+         * that live for the process (gconv, ICU data) made before any child. */
+        if (run_once(sc, 0, 1) != OK) {
+            failures++;
+            continue;
+        }
+        long n, tried = 0, errors = 0, survived = 0;
+        for (n = only_n ? only_n : 1; !only_n || n == only_n; n += step) {
+            fflush(NULL);
+            if (only_n) /* one allocation: in this process, for a debugger */
+                return run_once(sc, n, 0);
+            pid_t pid = fork();
+            if (pid == 0)
+                _exit(run_once(sc, n, !verbose));
+            int status;
+            if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+                perror("fork");
+                return 1;
+            }
+            if (WIFSIGNALED(status)) {
+                fprintf(stderr, "%s, allocation %ld: crashed (signal %d)\n", sc->name, n,
+                        WTERMSIG(status));
+                errors++;
+            } else if (WEXITSTATUS(status) == NOT_REACHED) {
+                break;
+            } else if (WEXITSTATUS(status) != OK) {
+                errors++;
+            } else {
+                survived++;
+            }
+            tried++;
+            if (errors >= 10) {
+                fprintf(stderr, "%s: stopping after 10 failures\n", sc->name);
+                break;
+            }
+        }
+        printf("%-16s %6ld allocations, %6ld failed in turn: %ld bad\n", sc->name,
+               sc->allocations, tried, errors);
+        (void)survived;
+        failures += errors > 0;
+    }
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "cannot remove %s\n", dir);
+    tp_norm_free(norm);
+    return failures != 0;
+}
