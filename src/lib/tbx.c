@@ -111,12 +111,12 @@ static char *node_text(xmlNodePtr n)
     return out;
 }
 
+/* An attribute's value, freed by the caller with xmlFree(). libxml2's own copy: a copy of our
+ * own that failed would read as an absent attribute and change what the entry means (found by
+ * tests/fault/test_fault.c), while libxml2 reports its failures to the read's guard. */
 static char *node_attr(xmlNodePtr n, const char *name)
 {
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-    char *out = v ? strdup((const char *)v) : NULL;
-    xmlFree(v);
-    return out;
+    return (char *)xmlGetProp(n, (const xmlChar *)name);
 }
 
 static tp_status put_escaped(tp_buf *b, const char *s, int attr_value)
@@ -229,7 +229,7 @@ static int fill(char **field, xmlNodePtr n, tp_status *st)
 
 /* The data category an element carries: its type attribute in DCA style (<termNote
  * type="partOfSpeech">), its name in DCT style (<min:partOfSpeech>) and in toponym's own
- * namespace. *type is freed by the caller. */
+ * namespace. *type is freed by the caller with xmlFree(). */
 static const char *category(xmlNodePtr n, char **type)
 {
     *type = NULL;
@@ -324,7 +324,7 @@ static tp_status on_concept_category(reader *r, xmlNodePtr n, const char *cat, i
             st = tp_concept_add_link(r->concept, target, r->err);
         else
             *kept = 0;
-        free(target);
+        xmlFree(target);
     } else {
         *kept = 0;
     }
@@ -350,9 +350,9 @@ static tp_status on_category(reader *r, xmlNodePtr n, level at, int depth)
         int mapped = !strcmp(inner, "source") || !strcmp(inner, "subjectField") ||
                      (at == AT_TERM && (!strcmp(inner, "administrativeStatus") ||
                                         !strcmp(inner, "geographicalUsage")));
-        free(inner_type);
+        xmlFree(inner_type);
         if (mapped) {
-            free(type);
+            xmlFree(type);
             return on_category(r, only, at, depth + 1);
         }
     }
@@ -360,7 +360,7 @@ static tp_status on_category(reader *r, xmlNodePtr n, level at, int depth)
         st = on_term_category(r, n, cat, &kept);
     else if (at == AT_CONCEPT)
         st = on_concept_category(r, n, cat, &kept);
-    free(type);
+    xmlFree(type);
     if (st || kept)
         return st;
     tp_buf *b = at == AT_TERM ? &r->term_extra : at == AT_LANG ? &r->lang_extra : &r->concept_extra;
