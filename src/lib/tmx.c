@@ -53,16 +53,7 @@ typedef struct reader {
 static void on_xml_error(void *ctx, xmlErrorPtr e)
 {
     reader *r = ctx;
-    if (r->xml_status || !e || e->level < XML_ERR_ERROR)
-        return;
-    char msg[TP_ERROR_MESSAGE_MAX];
-    snprintf(msg, sizeof msg, "%s", e->message ? e->message : "malformed XML");
-    size_t n = strlen(msg);
-    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        msg[--n] = '\0';
-    r->xml_status = tp_error_at(r->err, e->code == XML_ERR_NO_MEMORY ? TP_ERR_NOMEM : TP_ERR_INPUT,
-                                r->path, (unsigned long)e->line,
-                                (unsigned long)(e->int2 > 0 ? e->int2 : 0), "%s", msg);
+    tp_xml_report(e, r->path, r->err, &r->xml_status);
 }
 
 /* Where the reader is: the node's own line, and the parser's column while it is still on that

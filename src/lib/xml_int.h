@@ -6,6 +6,7 @@
 #define TP_XML_INT_H
 
 #include <libxml/xmlerror.h>
+#include "toponym/error.h"
 
 typedef struct tp_xml_guard {
     xmlGenericErrorFunc generic;        /* the handlers to restore */
@@ -17,5 +18,10 @@ typedef struct tp_xml_guard {
 
 void tp_xml_guard_begin(tp_xml_guard *g);
 void tp_xml_guard_end(tp_xml_guard *g);
+
+/* For a reader's structured error handler: the first error (not warning) libxml2 reports
+ * becomes err, located in path at the error's line and column, and *status its code
+ * (TP_ERR_NOMEM or TP_ERR_INPUT); later ones are ignored, since the first is the cause. */
+void tp_xml_report(const xmlError *e, const char *path, tp_error *err, tp_status *status);
 
 #endif
