@@ -11,6 +11,11 @@
  * folding, indexing and scoring one segment. Longer segments are a semantic problem. */
 #define TP_TM_SEGMENT_MAX ((size_t)256 * 1024)
 
+/* A unit holds at most TP_TM_VARIANTS_MAX variants (far more than there are languages): a
+ * variant's id in the store is its unit's id times TP_TM_VARIANT_SPAN plus its place. */
+#define TP_TM_VARIANTS_MAX 4096
+#define TP_TM_VARIANT_SPAN 4097
+
 /* Most distinct n-grams indexed for one variant. */
 #define TP_TM_GRAMS_MAX 2048
 

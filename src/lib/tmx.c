@@ -531,6 +531,12 @@ static tp_status start_variant(reader *r)
     }
     if (!valid_lang(lang))
         st = problem(r, 0, 0, "<tuv> xml:lang=\"%s\" is not a language code", lang);
+    if (!st && r->unit->variant_count >= TP_TM_VARIANTS_MAX) {
+        xmlFree(lang);
+        r->variant = -1;
+        return r->unit_skip ? TP_OK
+                            : problem(r, 1, 0, "a <tu> with more than %d <tuv>", TP_TM_VARIANTS_MAX);
+    }
     tp_tm_variant *v = NULL;
     if (!st)
         st = tp_tm_unit_add_variant(r->unit, lang, &v, r->err);
