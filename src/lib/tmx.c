@@ -256,17 +256,24 @@ static int is_code(const char *name)
 static tp_status escape(tp_buf *b, const char *s, int in_attr)
 {
     tp_status st = TP_OK;
-    for (; !st && *s; s++) {
+    while (!st && *s) {
+        /* The run of characters that need nothing, in one append. */
+        size_t run = strcspn(s, in_attr ? "&<>\"\t\n\r" : "&<>\r");
+        if (run) {
+            st = tp_buf_append(b, s, run);
+            s += run;
+            continue;
+        }
         switch (*s) {
         case '&': st = tp_buf_puts(b, "&amp;"); break;
         case '<': st = tp_buf_puts(b, "&lt;"); break;
         case '>': st = tp_buf_puts(b, "&gt;"); break;
-        case '"': st = in_attr ? tp_buf_puts(b, "&quot;") : tp_buf_putc(b, '"'); break;
-        case '\t': st = in_attr ? tp_buf_puts(b, "&#9;") : tp_buf_putc(b, '\t'); break;
-        case '\n': st = in_attr ? tp_buf_puts(b, "&#10;") : tp_buf_putc(b, '\n'); break;
-        case '\r': st = tp_buf_puts(b, "&#13;"); break;
-        default: st = tp_buf_putc(b, *s);
+        case '"': st = tp_buf_puts(b, "&quot;"); break;
+        case '\t': st = tp_buf_puts(b, "&#9;"); break;
+        case '\n': st = tp_buf_puts(b, "&#10;"); break;
+        default: st = tp_buf_puts(b, "&#13;"); break;
         }
+        s++;
     }
     return st;
 }
@@ -437,6 +444,10 @@ static tp_status read_seg(reader *r, tp_tm_variant *v)
                              INLINE_DEPTH_MAX);
                 continue;
             }
+            /* Most segments are plain text, and their markup would be thrown away: it
+             * starts here, as the text so far (all of it outside codes) escaped. */
+            if (!s.elements && s.text.len)
+                st = put(r, &s, &s.markup, s.text.data, 1);
             s.elements = 1;
             int in_code = depth > 0 && stack[depth - 1] == 1;
             if (!strcmp(name, "sub") && !in_code)
@@ -463,7 +474,9 @@ static tp_status read_seg(reader *r, tp_tm_variant *v)
             const char *t = (const char *)xmlTextReaderConstValue(r->xr);
             if (!t)
                 continue;
-            st = put(r, &s, &s.markup, t, 1);
+            /* The markup is only made once an inline element comes (see below). */
+            if (s.elements)
+                st = put(r, &s, &s.markup, t, 1);
             if (!st && code == 0)
                 st = put(r, &s, &s.text, t, 0);
         } else if (type == XML_READER_TYPE_ENTITY_REFERENCE) {
