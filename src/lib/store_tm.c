@@ -35,6 +35,7 @@
 #define CHUNK_BITS 12                             /* a chunk's row id: list << 12 | chunk */
 #define CHUNK_LAST ((1 << CHUNK_BITS) - 1)
 #define PENDING_MAX ((size_t)128 * 1024 * 1024)   /* entries held in memory before a flush */
+#define TM_BULK_CACHE_KB "-16384"                 /* page cache while a bulk import adds units */
 
 /* The lists' keys (below 2^51): an n-gram's list is its hash's top 50 bits; a bucket list has
  * bit 50 set, its kind and the low bits of the hash. A bucket entry carries 4 more bits of the
@@ -1129,6 +1130,11 @@ static tp_status ask(tp_store *s, tp_error *err)
     t->lists_empty = !sqlite3_column_int(q, 1);
     sqlite3_finalize(q);
     t->asked = 1;
+    /* A memory's rows and lists go in at the end of their tables: the large page cache of a
+     * bulk transaction would only hold written pages (at 1M units it was most of the import's
+     * memory). The end of the transaction sets the cache back. */
+    if (s->bulk)
+        return tp_store_exec(s, "PRAGMA cache_size=" TM_BULK_CACHE_KB, err);
     return TP_OK;
 }
 
