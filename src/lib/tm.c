@@ -254,8 +254,18 @@ tp_status tp_tm_grams(const char *fold, const char *lang, tp_gram_mode mode, uin
         free(g.h);
         return TP_ERR_NOMEM;
     }
-    if (g.n > 1)
+    if (g.n > 32) {
         qsort(g.h, g.n, sizeof *g.h, cmp_u64);
+    } else {
+        /* A sentence's grams are few: an insertion sort is quicker than qsort's calls. */
+        for (size_t k = 1; k < g.n; k++) {
+            uint64_t x = g.h[k];
+            size_t j = k;
+            for (; j > 0 && g.h[j - 1] > x; j--)
+                g.h[j] = g.h[j - 1];
+            g.h[j] = x;
+        }
+    }
     size_t o = 0;
     for (size_t k = 0; k < g.n; k++)
         if (o == 0 || g.h[o - 1] != g.h[k])
