@@ -40,7 +40,7 @@
 /* The lists' keys (below 2^51): an n-gram's list is its hash's top 50 bits; a bucket list has
  * bit 50 set, its kind and the low bits of the hash. A bucket entry carries 4 more bits of the
  * hash, so that a probe reads only the few rows that may be the one it wants. */
-#define BUCKET_BITS 14
+#define BUCKET_BITS 12
 #define BUCKET_LIST ((int64_t)1 << 50)
 enum { BUCKET_FOLD = 1, BUCKET_UNIT = 2 };
 
@@ -78,7 +78,7 @@ typedef struct pending {
 struct tp_store_tm {
     sqlite3_stmt *ins_header, *ins_unit, *ins_meta;
     sqlite3_stmt *get_unit, *all_units, *probe_list;
-    sqlite3_stmt *last_chunk, *put_chunk;
+    sqlite3_stmt *last_chunk, *put_chunk, *new_chunk;
     pending *pend;        /* open addressing on list; n == 0 is an empty slot */
     size_t pend_cap, pend_n;
     size_t pend_bytes;    /* memory the pending entries hold */
@@ -124,7 +124,7 @@ void tp_store_tm_close(tp_store *s)
         return;
     struct tp_store_tm *t = s->tm;
     sqlite3_stmt *all[] = {t->ins_header, t->ins_unit, t->ins_meta, t->get_unit, t->all_units,
-                           t->probe_list, t->last_chunk, t->put_chunk};
+                           t->probe_list, t->last_chunk, t->put_chunk, t->new_chunk};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(all[i]);
     txn_reset(t);
@@ -164,6 +164,8 @@ static tp_status tm(tp_store *s, int write, tp_error *err)
         (st = tp_store_prepare(s, &t->last_chunk,
                                "SELECT id, n, last, ids FROM tm_list WHERE id BETWEEN ?1 AND ?2 "
                                "ORDER BY id DESC LIMIT 1", err)) ||
+        (st = tp_store_prepare(s, &t->new_chunk,
+                               "INSERT INTO tm_list(id, n, last, ids) VALUES(?1,?2,?3,?4)", err)) ||
         (st = tp_store_prepare(s, &t->put_chunk,
                                "INSERT OR REPLACE INTO tm_list(id, n, last, ids) VALUES(?1,?2,?3,?4)",
                                err)))
@@ -797,10 +799,12 @@ static tp_status walk_list(tp_store *s, int64_t list, size_t limit, entry_fn fn,
     return st;
 }
 
+/* Writes a chunk: over the stored one when replace is set, else as a new row (a plain insert at
+ * the end of the table costs far less than one that looks for a row to replace). */
 static tp_status put_chunk(tp_store *s, int64_t id, size_t n, int64_t last,
-                           const unsigned char *ids, size_t len, tp_error *err)
+                           const unsigned char *ids, size_t len, int replace, tp_error *err)
 {
-    sqlite3_stmt *q = s->tm->put_chunk;
+    sqlite3_stmt *q = replace ? s->tm->put_chunk : s->tm->new_chunk;
     sqlite3_bind_int64(q, 1, id);
     sqlite3_bind_int64(q, 2, (sqlite3_int64)n);
     sqlite3_bind_int64(q, 3, last);
@@ -816,6 +820,7 @@ static tp_status flush_one(tp_store *s, const pending *e, int fresh, unsigned ch
 {
     int64_t first = e->list << CHUNK_BITS, id = first, last = 0;
     size_t len = 0, n = 0;
+    int replace = 0;
     if (!fresh) {
         sqlite3_stmt *q = s->tm->last_chunk;
         sqlite3_bind_int64(q, 1, first);
@@ -830,6 +835,7 @@ static tp_status flush_one(tp_store *s, const pending *e, int fresh, unsigned ch
                 memcpy(out, ids, have);
                 len = have;
                 n = (size_t)sqlite3_column_int64(q, 1);
+                replace = 1;
             } else {
                 id++;
             }
@@ -838,6 +844,10 @@ static tp_status flush_one(tp_store *s, const pending *e, int fresh, unsigned ch
         if (rc != SQLITE_ROW && rc != SQLITE_DONE)
             return tp_store_db_error(s, err, "cannot read the segment index");
     }
+    /* A list new to the store that fits one chunk (most of them) goes in as it is: its first
+     * delta is already from unit 0. */
+    if (len == 0 && last == 0 && id == first && e->len < CHUNK_BYTES)
+        return put_chunk(s, id, e->n, e->last_unit, e->bytes, e->len, 0, err);
     int bucket = (e->list & BUCKET_LIST) != 0;
     int64_t unit = 0;
     size_t pos = 0;
@@ -869,12 +879,13 @@ static tp_status flush_one(tp_store *s, const pending *e, int fresh, unsigned ch
         if (len >= CHUNK_BYTES) {
             if ((id & CHUNK_LAST) == CHUNK_LAST)
                 return tp_error_set(err, TP_ERR_STORE, "an index list is too long");
-            st = put_chunk(s, id++, n, last, out, len, err);
+            st = put_chunk(s, id++, n, last, out, len, replace, err);
+            replace = 0;
             len = n = 0;
         }
     }
     if (!st && n)
-        st = put_chunk(s, id, n, last, out, len, err);
+        st = put_chunk(s, id, n, last, out, len, replace, err);
     return st;
 }
 
