@@ -264,25 +264,40 @@ static int32_t fold_simple_char(uint32_t c)
  * segments of an English, Japanese or Russian memory): 1 when it was, 0 when ICU must do it. */
 static int fold_simple(const char *text, size_t len, tp_buf *out, tp_status *st)
 {
+    /* None of these characters folds to more bytes than it has (a separator takes at least
+     * one), so the fold is written in place in room for len bytes. */
     tp_buf_reset(out);
-    *st = tp_buf_append(out, "", 0);
+    if ((*st = tp_buf_append(out, text, len)))
+        return 1;
+    unsigned char *o = (unsigned char *)out->data;
+    size_t k = 0;
     int pending_space = 0;
-    for (size_t i = 0; !*st && i < len;) {
+    for (size_t i = 0; i < len;) {
         int32_t c = text[i] & 0x80 ? tp_utf8_next(text, len, &i) : text[i++];
         int32_t f = c < 0 ? -1 : fold_simple_char((uint32_t)c);
         if (f < 0)
             return 0;
         if (f == 0) {
-            pending_space = out->len > 0;
+            pending_space = k > 0;
             continue;
         }
         if (pending_space) {
-            *st = tp_buf_putc(out, ' ');
+            o[k++] = ' ';
             pending_space = 0;
         }
-        if (!*st)
-            *st = tp_buf_put_cp(out, (uint32_t)f);
+        if (f < 0x80) {
+            o[k++] = (unsigned char)f;
+        } else if (f < 0x800) {
+            o[k++] = (unsigned char)(0xC0 | f >> 6);
+            o[k++] = (unsigned char)(0x80 | (f & 0x3F));
+        } else {
+            o[k++] = (unsigned char)(0xE0 | f >> 12);
+            o[k++] = (unsigned char)(0x80 | (f >> 6 & 0x3F));
+            o[k++] = (unsigned char)(0x80 | (f & 0x3F));
+        }
     }
+    out->len = k;
+    out->data[k] = '\0';
     return 1;
 }
 
