@@ -147,6 +147,8 @@ static const char *const migrations[] = {
     "  ids BLOB NOT NULL);",             /* chunk's deltas start from */
 };
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
+_Static_assert(sizeof migrations / sizeof migrations[0] == TP_STORE_SCHEMA_VERSION,
+               "store.h's TP_STORE_SCHEMA_VERSION names the last migration");
 
 tp_status tp_store_db_error(tp_store *s, tp_error *err, const char *what)
 {
@@ -348,7 +350,9 @@ static tp_status connect(tp_store *s, const char *path, int oflags, int immutabl
         strcpy(o, "?immutable=1");
         oflags |= SQLITE_OPEN_URI;
     }
-    int rc = sqlite3_open_v2(uri ? uri : path, &s->db, oflags, NULL);
+    /* A connection is only ever used by one thread at a time (a thread that wants the store
+     * opens its own), so SQLite need not lock it at every call. */
+    int rc = sqlite3_open_v2(uri ? uri : path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
     free(uri);
     if (rc != SQLITE_OK)
         return tp_error_set(err, TP_ERR_IO, "cannot open store %s: %s", path,
