@@ -1126,6 +1126,26 @@ static tp_status insert_unit(tp_store *s, tp_tm_unit *u, int64_t id, int64_t hea
     return TP_OK;
 }
 
+tp_status tp_store_tm_fold(tp_store *s, tp_tm_unit *u, tp_error *err)
+{
+    tp_buf fold = TP_BUF_INIT;
+    tp_status st = TP_OK;
+    for (size_t i = 0; !st && i < u->variant_count; i++) {
+        tp_tm_variant *v = &u->variants[i];
+        if (v->fold || !v->text)
+            continue;
+        size_t len = strlen(v->text);
+        tp_buf_reset(&fold);
+        st = len ? tp_norm_fold_buf(s->norm, v->text, len, &fold) : tp_buf_append(&fold, "", 0);
+        if (!st)
+            st = tp_buf_take(&fold, &v->fold);
+        if (st)
+            st = tp_error_set(err, st, "cannot normalise a segment: %s", tp_strerror(st));
+    }
+    tp_buf_free(&fold);
+    return st;
+}
+
 /* At the transaction's first unit: what the memory held before it. */
 static tp_status ask(tp_store *s, tp_error *err)
 {

@@ -41,4 +41,9 @@ typedef enum tp_gram_mode {
 tp_status tp_tm_grams(const char *fold, const char *lang, tp_gram_mode mode, uint64_t **out,
                       size_t *count);
 
+/* Sets the folded text of each variant of u that has none, with the store's normaliser: what
+ * tp_store_tm_add_unit would do, but touching no table, so that a reader thread can do it while
+ * another thread writes to the store (store_tm.c). */
+tp_status tp_store_tm_fold(tp_store *store, tp_tm_unit *u, tp_error *err);
+
 #endif

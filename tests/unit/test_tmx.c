@@ -569,6 +569,30 @@ static void test_index(void)
     CHECK(strcmp(best(s, "Kuril ferry 5001 sail"), "Kuril ferry 5001 sails") != 0);
     tp_store_close(s);
 
+    /* A file over 1 MB is read and stored by two threads: the same units, duplicates merged
+     * with what the store holds, and a file that breaks off at its end leaves nothing. */
+    s = fresh();
+    CHECK(import(s, ferries("f6.tmx", 0, 50), 0, &st, &err) == TP_OK);
+    struct stat sb;
+    const char *big = ferries("big.tmx", 40, 12000);
+    CHECK(stat(big, &sb) == 0 && sb.st_size > (1 << 20));
+    CHECK(import(s, big, 0, &st, &err) == TP_OK);
+    CHECK(st.units == 11990 && st.merged == 10 && st.variants == 2 * 11990);
+    CHECK(concordance(s, "ferry", "en") == 12040);
+    CHECK(!strcmp(best(s, "Kuril ferry 9876 sail"), "Kuril ferry 9876 sails"));
+    FILE *f = fopen(tmp("cut.tmx"), "w");
+    fputs("<tmx version=\"1.4\"><header srclang=\"en\"/><body>\n", f);
+    for (int i = 20000; i < 32000; i++)
+        fprintf(f, "<tu><tuv xml:lang=\"en\"><seg>Kuril ferry %d sails</seg></tuv></tu>\n", i);
+    fputs("<tu><tuv xml:lang=\"en\"><seg>broken", f);
+    fclose(f);
+    const char *cut = tmp("cut.tmx");
+    CHECK(tp_tmx_import(s, &cut, 1, 0, NULL, &st, &err) == TP_ERR_INPUT);
+    CHECK(concordance(s, "ferry", "en") == 12040);
+    long units = 0;
+    CHECK(tp_store_tm_count(s, &units, NULL, &err) == TP_OK && units == 12040);
+    tp_store_close(s);
+
     /* A store of format 4 (a row per variant, props and notes in rows of their own) is
      * moved to the packed rows on open: the text, attributes, props and notes stay, and the
      * index is built. Its tables are made here as format 4 made them. */
@@ -603,7 +627,7 @@ static void test_index(void)
         "PRAGMA user_version=4", NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
     CHECK(tp_store_open(tmp(name), 0, norm, &s, &err) == TP_OK);
-    long units = 0, variants = 0;
+    long variants = 0;
     CHECK(tp_store_tm_count(s, &units, &variants, &err) == TP_OK);
     CHECK(units == 50 && variants == 100);
     CHECK(concordance(s, "ferry", "en") == 50);
