@@ -75,6 +75,16 @@ typedef struct pending {
     unsigned char *bytes;
 } pending;
 
+/* The entries of one unit, made before any of them goes to the pending lists, so that a unit
+ * that fails half-way leaves none behind. */
+typedef struct unit_entries {
+    int64_t *list;
+    uint32_t *seq;        /* the variant's place in the unit */
+    uint32_t *check;      /* of a bucket entry */
+    pending **slot;       /* where the list is pending (post_entries) */
+    size_t n, cap;
+} unit_entries;
+
 struct tp_store_tm {
     sqlite3_stmt *ins_header, *ins_unit, *ins_meta;
     sqlite3_stmt *get_unit, *all_units, *probe_list;
@@ -91,6 +101,7 @@ struct tp_store_tm {
     struct seen_unit { uint64_t hash; int64_t id; } *seen;
     size_t seen_cap, seen_n;
     tp_buf body, fold;    /* scratch for writing a unit */
+    unit_entries ue;      /* scratch: the entries of the unit being written */
 };
 
 /* Spreads a hash over a table's slots. */
@@ -118,6 +129,8 @@ static void txn_reset(struct tp_store_tm *t)
     t->asked = t->had_units = t->lists_empty = t->pend_failed = 0;
 }
 
+static void entries_free(unit_entries *ue);
+
 void tp_store_tm_close(tp_store *s)
 {
     if (!s->tm)
@@ -130,6 +143,7 @@ void tp_store_tm_close(tp_store *s)
     txn_reset(t);
     tp_buf_free(&t->body);
     tp_buf_free(&t->fold);
+    entries_free(&t->ue);
     free(t);
     s->tm = NULL;
 }
@@ -954,16 +968,6 @@ static uint64_t fold_hash(const char *base, const char *fold, size_t len)
     return tp_tm_hash(fold, len, tp_tm_hash(base, strlen(base), TP_TM_HASH_SEED));
 }
 
-/* The entries of one unit, made before any of them goes to the pending lists, so that a unit
- * that fails half-way leaves none behind. */
-typedef struct unit_entries {
-    int64_t *list;
-    uint32_t *seq;        /* the variant's place in the unit */
-    uint32_t *check;      /* of a bucket entry */
-    pending **slot;       /* where the list is pending (post_entries) */
-    size_t n, cap;
-} unit_entries;
-
 static int entries_room(unit_entries *ue, size_t more)
 {
     if (ue->n + more <= ue->cap)
@@ -1186,7 +1190,8 @@ static tp_status add_unit(tp_store *s, tp_tm_unit *u, int64_t id, int64_t header
     for (size_t i = 0; i < u->variant_count; i++)
         if (!u->variants[i].lang || !u->variants[i].text)
             return tp_error_set(err, TP_ERR_ARG, "a variant without language or text");
-    uint64_t *keys = malloc(u->variant_count * sizeof *keys);
+    uint64_t few[16];
+    uint64_t *keys = u->variant_count <= 16 ? few : malloc(u->variant_count * sizeof *keys);
     if (!keys)
         return tp_error_nomem(err);
     sorted_keys(u, keys);
@@ -1196,7 +1201,8 @@ static tp_status add_unit(tp_store *s, tp_tm_unit *u, int64_t id, int64_t header
         st = ask(s, err);
     if (!st)
         st = find_duplicate(s, u, hash, keys, &dup, err);
-    free(keys);
+    if (keys != few)
+        free(keys);
     if (st)
         return st;
     if (dup) {
@@ -1209,13 +1215,11 @@ static tp_status add_unit(tp_store *s, tp_tm_unit *u, int64_t id, int64_t header
     int bulk = s->bulk;
     if (!bulk && (st = tp_store_exec(s, "SAVEPOINT tm_unit", err)))
         return st;
-    unit_entries ue = {NULL, NULL, NULL, NULL, 0, 0};
-    st = insert_unit(s, u, id, header_id, hash, &ue, err);
+    st = insert_unit(s, u, id, header_id, hash, &t->ue, err);
     if (!st)
-        post_entries(t, &ue, u->id);
+        post_entries(t, &t->ue, u->id);
     if (!st && seen_add(t, hash, u->id))
         st = tp_error_nomem(err);
-    entries_free(&ue);
     /* Outside a transaction the unit's entries are written with it. */
     if (!st && !s->in_txn)
         st = tp_store_tm_flush(s, err);
