@@ -55,6 +55,10 @@ int cli_exit_code(tp_status st);
 
 /* Writes s as a JSON string literal. */
 void cli_json_string(FILE *f, const char *s);
+/* Writes a concept's cross-references as a JSON array of {"id", "text"?} objects. */
+void cli_json_links(FILE *f, const tp_concept *c);
+/* Writes a concept's cross-references as " Text (id), id…" and a newline. */
+void cli_print_links(FILE *f, const tp_concept *c);
 /* Display width of UTF-8 text in terminal columns (East Asian wide characters count 2). */
 size_t cli_width(const char *s);
 /* Prints s padded with spaces to width columns. */

@@ -232,6 +232,33 @@ void cli_json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+void cli_json_links(FILE *f, const tp_concept *c)
+{
+    fputc('[', f);
+    for (size_t i = 0; i < c->link_count; i++) {
+        fputs(i ? ",{\"id\":" : "{\"id\":", f);
+        cli_json_string(f, c->links[i].target);
+        if (c->links[i].text) {
+            fputs(",\"text\":", f);
+            cli_json_string(f, c->links[i].text);
+        }
+        fputc('}', f);
+    }
+    fputc(']', f);
+}
+
+void cli_print_links(FILE *f, const tp_concept *c)
+{
+    for (size_t i = 0; i < c->link_count; i++) {
+        const tp_link *l = &c->links[i];
+        if (l->text && strcmp(l->text, l->target))
+            fprintf(f, "%s %s (%s)", i ? "," : "", l->text, l->target);
+        else
+            fprintf(f, "%s %s", i ? "," : "", l->target);
+    }
+    fputc('\n', f);
+}
+
 static int wide(unsigned long cp)
 {
     return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF && cp != 0x303F) ||

@@ -125,6 +125,10 @@ static const char *const migrations[] = {
     "  last_unit INTEGER NOT NULL,"      /* deltas start from */
     "  ids BLOB NOT NULL,"               /* varint (variant, unit) deltas, ascending */
     "  PRIMARY KEY(gram, seq)) WITHOUT ROWID;",
+    /* 4 -> 5: a cross-reference keeps its display text (TBX <ref>'s content), in the store and
+     * in the undo history. */
+    "ALTER TABLE concept_link ADD COLUMN text TEXT;"
+    "ALTER TABLE undo_link ADD COLUMN text TEXT;",
 };
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -254,7 +258,8 @@ static tp_status prepare_all(tp_store *s, tp_error *err)
         (st = tp_store_prepare(s, &s->ins_fuzz,
                       "INSERT OR IGNORE INTO term_fuzz(hash, term_id) VALUES(?1,?2)", err)) ||
         (st = tp_store_prepare(s, &s->ins_link,
-                      "INSERT OR IGNORE INTO concept_link(concept_id, target) VALUES(?1,?2)",
+                      "INSERT OR IGNORE INTO concept_link(concept_id, target, text) "
+                      "VALUES(?1,?2,?3)",
                       err)) ||
         (st = tp_store_history_prepare(s, err)))
         return st;
@@ -578,7 +583,8 @@ tp_status tp_store_insert_concept(tp_store *s, tp_concept *c, tp_error *err)
     tp_status st = TP_OK;
     for (size_t i = 0; !st && i < c->link_count; i++) {
         sqlite3_bind_int64(s->ins_link, 1, c->id);
-        tp_store_bind_text(s->ins_link, 2, c->links[i]);
+        tp_store_bind_text(s->ins_link, 2, c->links[i].target);
+        tp_store_bind_text(s->ins_link, 3, c->links[i].text);
         st = tp_store_step_done(s, s->ins_link, err, "cannot store link");
     }
     for (size_t i = 0; !st && i < c->term_count; i++) {
@@ -682,7 +688,7 @@ static tp_status read_parts(tp_store *s, tp_concept *c, tp_error *err)
                                  "source, extra FROM term WHERE concept_id = ?1 ORDER BY seq",
                                  err)) ||
          (res = tp_store_prepare(s, &s->rd_links,
-                                 "SELECT target FROM concept_link WHERE concept_id = ?1 "
+                                 "SELECT target, text FROM concept_link WHERE concept_id = ?1 "
                                  "ORDER BY target", err))))
         return res;
     sqlite3_bind_int64(s->rd_terms, 1, c->id);
@@ -712,7 +718,8 @@ static tp_status read_parts(tp_store *s, tp_concept *c, tp_error *err)
         return res;
     sqlite3_bind_int64(s->rd_links, 1, c->id);
     while (!res && (rc = sqlite3_step(s->rd_links)) == SQLITE_ROW)
-        res = tp_concept_add_link(c, tp_store_col_text(s->rd_links, 0), err);
+        res = tp_concept_add_link(c, tp_store_col_text(s->rd_links, 0),
+                                  tp_store_col_text(s->rd_links, 1), err);
     if (!res && rc != SQLITE_DONE)
         res = tp_store_db_error(s, err, "cannot read links");
     sqlite3_reset(s->rd_links);

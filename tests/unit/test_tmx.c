@@ -579,9 +579,13 @@ static void test_index(void)
     CHECK(sqlite3_open(tmp(name), &db) == SQLITE_OK);
     CHECK(sqlite3_exec(db, "DROP TABLE tm_posting; CREATE TABLE tm_gram(gram INTEGER NOT NULL, "
                            "variant_id INTEGER NOT NULL, PRIMARY KEY(gram, variant_id)) WITHOUT "
-                           "ROWID; PRAGMA user_version=3", NULL, NULL, NULL) == SQLITE_OK);
+                           "ROWID; ALTER TABLE concept_link DROP COLUMN text; ALTER TABLE undo_link "
+                           "DROP COLUMN text; PRAGMA user_version=3", NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
-    CHECK(tp_store_open(tmp(name), 0, norm, &s, &err) == TP_OK);
+    if (tp_store_open(tmp(name), 0, norm, &s, &err) != TP_OK) {
+        CHECK(!"the format 3 store opens");
+        return;
+    }
     CHECK(concordance(s, "ferry", "en") == 50);
     CHECK(!strcmp(best(s, "Kuril ferry 42 sail"), "Kuril ferry 42 sails"));
     tp_store_close(s);
