@@ -53,6 +53,18 @@ run --db "$SCRATCH/c.db" export -o "$SCRATCH/c.tbx"
 CHECKS=$((CHECKS + 1)); grep -q 'target="shikotan">Shikotan</ref>' "$SCRATCH/c.tbx" || fail "a link without text does not show its target's name"
 run --db "$SCRATCH/c.db" undo
 expect_rc 0
+# ---- A progress bar for a large file on a terminal, erased before the summary; none in a pipe.
+awk 'BEGIN { pad = sprintf("%300s", ""); gsub(/ /, "n", pad)
+             for (i = 0; i < 4000; i++) printf "Placename%d\tPlacename%d-ja\tnote %s\n", i, i, pad }' >"$SCRATCH/big.tsv"
+if run_tty --db "$SCRATCH/p.db" import --langs en,ja "$SCRATCH/big.tsv"; then
+  expect_rc 0
+  expect_progress big.tsv "4000 added"
+else
+  echo "skip: no script(1) for a terminal"
+fi
+run --db "$SCRATCH/p2.db" import --langs en,ja "$SCRATCH/big.tsv"
+expect_rc 0
+expect_empty_err
 # A second import of the same file adds nothing.
 run --db "$SCRATCH/b.db" import "$SCRATCH/a.tbx"
 expect_out "0 added, 0 merged, 0 replaced, 114 skipped"
