@@ -217,6 +217,27 @@ fail:
     return st;
 }
 
+tp_status tp_store_create_format(const char *path, int format, tp_error *err)
+{
+    if (format < 1 || format > MIGRATION_COUNT)
+        return tp_error_set(err, TP_ERR_ARG, "no store format %d", format);
+    sqlite3 *db = NULL;
+    tp_status st = TP_OK;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK)
+        st = tp_error_set(err, TP_ERR_IO, "%s: %s", path, db ? sqlite3_errmsg(db) : "no memory");
+    char sql[96];
+    snprintf(sql, sizeof sql, "PRAGMA application_id=%d; PRAGMA user_version=%d", TP_APPLICATION_ID,
+             format);
+    for (int v = -1; !st && v <= format; v++) {
+        const char *step = v < 0 ? "PRAGMA journal_mode=WAL" : v < format ? migrations[v] : sql;
+        if (sqlite3_exec(db, step, NULL, NULL, NULL) != SQLITE_OK)
+            st = tp_error_set(err, TP_ERR_STORE, "%s: %s", path, sqlite3_errmsg(db));
+    }
+    sqlite3_close(db);
+    return st;
+}
+
 tp_status tp_store_prepare(tp_store *s, sqlite3_stmt **st, const char *sql, tp_error *err)
 {
     if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)

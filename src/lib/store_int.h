@@ -92,4 +92,9 @@ tp_status tp_store_record(tp_store *s, int64_t concept_id, int existed, tp_error
 /* Ends a single write: runs sql (a RELEASE) and, outside a transaction, closes the change. */
 tp_status tp_store_change_done(tp_store *s, const char *sql, tp_error *err);
 
+/* For tests of the migrations: creates path as an empty store of an older format (1 to the
+ * current one), with the schema an older toponym wrote, for the test to fill with SQL and open
+ * with tp_store_open(), which then migrates it. */
+tp_status tp_store_create_format(const char *path, int format, tp_error *err);
+
 #endif

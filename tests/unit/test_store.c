@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <toponym/toponym.h>
+#include "store_int.h"
 
 static tp_norm *norm;
 static char dir[] = "/tmp/tp_store_XXXXXX";
@@ -187,16 +188,21 @@ static void test_links(void)
     }
     tp_concept_free(back);
     tp_store_close(s);
+    /* Format 4: links had no text. */
+    CHECK(tp_store_create_format(path_in("l4.db"), 4, &err) == TP_OK);
     sqlite3 *db;
-    sqlite3_open(path_in("l.db"), &db);
-    CHECK(sqlite3_exec(db, "ALTER TABLE concept_link DROP COLUMN text; ALTER TABLE undo_link "
-                           "DROP COLUMN text; PRAGMA user_version=4", NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_open(path_in("l4.db"), &db);
+    CHECK(sqlite3_exec(db, "INSERT INTO concept(id, ext_id) VALUES(1, 'iturup');"
+                           "INSERT INTO term(concept_id, seq, lang, text, status) "
+                           "VALUES(1, 0, 'en', 'Iturup', 1);"
+                           "INSERT INTO concept_link VALUES(1, 'kuril-islands')",
+                       NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
-    CHECK(tp_store_open(path_in("l.db"), 0, norm, &s, &err) == TP_OK);
+    CHECK(tp_store_open(path_in("l4.db"), 0, norm, &s, &err) == TP_OK);
     back = NULL;
     CHECK(tp_store_find_concept(s, "iturup", &back, &err) == TP_OK);
-    CHECK(back && back->link_count == 2 && !strcmp(back->links[1].target, "kuril-islands") &&
-          back->links[1].text == NULL);
+    CHECK(back && back->link_count == 1 && !strcmp(back->links[0].target, "kuril-islands") &&
+          back->links[0].text == NULL);
     tp_concept_free(back);
     tp_store_close(s);
 }
@@ -211,7 +217,7 @@ int main(void)
     test_refusals();
     test_links();
     tp_norm_free(norm);
-    const char *names[] = {"a.db", "t.db", "junk.db", "other.db", "new.db", "l.db"};
+    const char *names[] = {"a.db", "t.db", "junk.db", "other.db", "new.db", "l.db", "l4.db"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char p[300];
         snprintf(p, sizeof p, "%s/%s", dir, names[i]);
