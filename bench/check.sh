@@ -4,7 +4,8 @@
 # machine it moves less than the wall time), peak memory, and the number of names each finds
 # (which must agree); the two run alternately. Usage: bench/check.sh [NAMES] [MEGABYTES] [RUNS]
 # Builds in build-bench/ (Release) unless TOPONYM names a binary. Writes scratch files to
-# $TMPDIR. Results go to stdout; bench/README.md ("toponym check") records them.
+# $TMPDIR, or to KEEP (a directory kept afterwards, for profiling the same files). Results go to
+# stdout; bench/README.md ("toponym check") records them.
 set -euo pipefail
 NAMES=${1:-5000}
 MB=${2:-20}
@@ -15,8 +16,13 @@ if [ -z "${TOPONYM:-}" ]; then
   cmake --build "$ROOT/build-bench" -j2 >/dev/null
   TOPONYM="$ROOT/build-bench/src/toponym"
 fi
-W=$(mktemp -d "${TMPDIR:-/tmp}/tp_bench_check.XXXXXX")
-trap 'rm -rf "$W"' EXIT
+if [ -n "${KEEP:-}" ]; then
+  W=$KEEP
+  rm -rf "$W" && mkdir -p "$W"
+else
+  W=$(mktemp -d "${TMPDIR:-/tmp}/tp_bench_check.XXXXXX")
+  trap 'rm -rf "$W"' EXIT
+fi
 
 # Names: capitalised made-up words of four syllables ("Zokumavi"), all distinct and of one
 # length, so that no name occurs inside another and grep -o counts exactly the whole names.

@@ -414,11 +414,7 @@ int main(void)
     char db[4096];
     snprintf(db, sizeof db, "%s/t.db", dir);
     tp_error err;
-    const char *tbx[] = {TP_SOURCE_DIR "/glossaries/far-east.tbx",
-                         TP_SOURCE_DIR "/glossaries/general.tbx",
-                         TP_SOURCE_DIR "/glossaries/hokkaido.tbx",
-                         TP_SOURCE_DIR "/glossaries/kurils.tbx",
-                         TP_SOURCE_DIR "/glossaries/sakhalin.tbx"};
+    const char *tbx[] = TP_TEST_GLOSSARIES;
     if (tp_norm_new(&norm, &err) || tp_store_open(db, 0, norm, &store, &err) ||
         tp_tbx_import(store, tbx, 5, NULL, &err) ||
         tp_checker_new(store, norm, &checker, &err)) {
