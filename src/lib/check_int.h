@@ -62,6 +62,13 @@ void tp_check_unit_end(tp_check_doc *doc);
 
 /* ---- the readers (check_read.c) ---- */
 
+/* Nested XLIFF elements' translate attribute: bit i is level i's, 1 for "no" (levels past 64
+ * take the 64th's). */
+typedef struct tp_translate_stack {
+    uint64_t bits;
+    unsigned depth;
+} tp_translate_stack;
+
 /* A line, or the end of one, held back by the Markdown reader while a code span is open. */
 typedef struct tp_held {
     unsigned long line, col;   /* where the held text starts */
@@ -85,6 +92,14 @@ typedef struct tp_reader {
     int in_seg;             /* inside a source or target (a TMX <seg>) */
     int code_depth;         /* inside inline native code (bpt, ept, it, ph, ut): not text */
     int aside_depth;        /* XLIFF alt-trans, seg-source: text that is no segment of the unit */
+    /* XLIFF content not to be translated is not read: translate="no" on file, group, unit or
+     * trans-unit (inherited; "yes" inside turns it back on), on <mrk> (or 1.2's
+     * mtype="protected"), between <sm translate="no"/> and its <em/>, and <ignorable> */
+    tp_translate_stack units;   /* file, group, unit, trans-unit */
+    tp_translate_stack marks;   /* mrk */
+    char sm_ids[8][16];         /* open <sm translate="no"> markers */
+    int sm_open;                /* how many (more than 8: the later ones have no id kept) */
+    int ignorable_depth;
     int tuv_first;          /* TMX: the next <seg> is its unit's first */
     char src_lang[16], trg_lang[16];  /* the file's (TMX: the header's srclang) */
     char unit_src[16];      /* TMX: the unit's srclang */

@@ -527,6 +527,107 @@ static void segment_end(tp_reader *r, tp_check_doc *doc)
     tp_check_segment(doc, TP_SEG_NONE, NULL);
 }
 
+/* ---- XLIFF content not to be translated ---- */
+
+static int translate_no(const tp_translate_stack *st)
+{
+    if (!st->depth)
+        return 0;
+    unsigned top = st->depth > 64 ? 63 : st->depth - 1;
+    return (int)((st->bits >> top) & 1);
+}
+
+/* An element opens (its translate attribute: 1 for "no", 0 for "yes", -1 absent) or closes. */
+static void translate_push(tp_translate_stack *st, int no)
+{
+    if (no < 0)
+        no = translate_no(st);
+    if (st->depth < 64) {
+        st->bits &= ~(1ULL << st->depth);
+        st->bits |= (uint64_t)no << st->depth;
+    }
+    st->depth++;
+}
+
+static void translate_pop(tp_translate_stack *st)
+{
+    if (st->depth)
+        st->depth--;
+}
+
+/* The translate attribute of a tag: 1 "no", 0 "yes", -1 absent (or another value). */
+static int translate_attr(const char *t, size_t len)
+{
+    size_t vl = 0;
+    const char *v = attribute(t, len, "translate", &vl);
+    if (v && vl == 2 && !strncasecmp(v, "no", 2))
+        return 1;
+    if (v && vl == 3 && !strncasecmp(v, "yes", 3))
+        return 0;
+    return -1;
+}
+
+/* Nonzero inside XLIFF content that is not to be translated, and so not checked. */
+static int protected_text(const tp_reader *r)
+{
+    return translate_no(&r->units) || translate_no(&r->marks) || r->sm_open > 0 ||
+           r->ignorable_depth > 0;
+}
+
+/* Follows translate="no" and protected markup; returns 1 when the tag was inline markup of it
+ * (mrk, sm, em), which the caller need not look at again. Text stops at every change between
+ * protected and not: no name runs across it. */
+static int xliff_protection(tp_reader *r, tp_check_doc *doc, const char *t, size_t len,
+                            const char *name, size_t n, int closing, int self_closing)
+{
+    int before = protected_text(r);
+    int inline_tag = 1;
+    if (is_name(name, n, "file") || is_name(name, n, "group") || is_name(name, n, "unit") ||
+        is_name(name, n, "trans-unit")) {
+        inline_tag = 0;
+        if (closing)
+            translate_pop(&r->units);
+        else if (!self_closing)
+            translate_push(&r->units, translate_attr(t, len));
+    } else if (is_name(name, n, "ignorable")) {
+        inline_tag = 0;
+        if (!self_closing)
+            r->ignorable_depth += closing ? (r->ignorable_depth > 0 ? -1 : 0) : 1;
+    } else if (is_name(name, n, "mrk")) {
+        if (closing) {
+            translate_pop(&r->marks);
+        } else if (!self_closing) {
+            int no = translate_attr(t, len);
+            size_t vl = 0;
+            const char *v = attribute(t, len, "mtype", &vl);
+            if (v && vl == 9 && !strncmp(v, "protected", 9))
+                no = 1; /* XLIFF 1.2 */
+            translate_push(&r->marks, no);
+        }
+    } else if (is_name(name, n, "sm") && !closing) {
+        if (translate_attr(t, len) == 1) {
+            if (r->sm_open < 8)
+                copy_attribute(t, len, "id", r->sm_ids[r->sm_open]);
+            r->sm_open++;
+        }
+    } else if (is_name(name, n, "em") && !closing && r->sm_open > 0) {
+        char ref[16];
+        copy_attribute(t, len, "startRef", ref);
+        int kept = r->sm_open < 8 ? r->sm_open : 8, i = kept - 1;
+        while (i >= 0 && strcmp(r->sm_ids[i], ref) != 0)
+            i--;
+        if (i >= 0)
+            memmove(r->sm_ids[i], r->sm_ids[i + 1], (size_t)(kept - 1 - i) * sizeof r->sm_ids[0]);
+        if (i >= 0 || r->sm_open > kept)
+            r->sm_open--; /* past eight, an end whose start was not kept ends one of them */
+    } else {
+        inline_tag = 0;
+    }
+    if (before != protected_text(r))
+        tp_check_gap(doc, 0);
+    return inline_tag && r->in_seg;
+}
+
 /* The structure of XLIFF 1.2 (file, trans-unit, source, target), XLIFF 2 (xliff, segment,
  * source, target) and TMX (header, tu, tuv, seg). Returns 1 when the tag was one of them or
  * inline markup inside a segment, which splits no name; 0 leaves the tag to end_tag. */
@@ -573,6 +674,8 @@ static int bilingual_tag(tp_reader *r, tp_check_doc *doc, const char *t, size_t 
         return 1;
     }
     /* XLIFF */
+    if (xliff_protection(r, doc, t, len, name, n, closing, self_closing))
+        return 1;
     if (is_name(name, n, "file") && !closing && r->bilingual == BI_XLIFF1) {
         copy_attribute(t, len, "source-language", r->src_lang);
         copy_attribute(t, len, "target-language", r->trg_lang);
@@ -583,7 +686,7 @@ static int bilingual_tag(tp_reader *r, tp_check_doc *doc, const char *t, size_t 
     } else if ((is_name(name, n, "source") || is_name(name, n, "target")) && !r->aside_depth) {
         if (closing) {
             segment_end(r, doc);
-        } else if (!self_closing) {
+        } else if (!self_closing && !translate_no(&r->units) && !r->ignorable_depth) {
             int source = name[0] == 's';
             copy_attribute(t, len, "xml:lang", lang);
             segment_start(r, doc, source ? TP_SEG_SOURCE : TP_SEG_TARGET,
@@ -705,7 +808,7 @@ static uint32_t entity(const char *s, size_t len, size_t *n)
 static int is_text(const tp_reader *r)
 {
     if (r->bilingual)
-        return r->in_seg && !r->code_depth;
+        return r->in_seg && !r->code_depth && !protected_text(r);
     return r->skip_depth == 0;
 }
 

@@ -258,6 +258,55 @@ static void test_bilingual(void)
     tp_findings_free(f);
 }
 
+/* The rules (and names) found in an XLIFF document, "rule found" each, joined by ";". */
+static void xliff_findings(const char *xliff, char *out, size_t cap)
+{
+    tp_findings *f = check_as(TP_CHECK_XML, xliff);
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; f && i < f->count && len < cap; i++)
+        len += (size_t)snprintf(out + len, cap - len, "%s%s %s", i ? ";" : "", f->items[i].rule,
+                                f->items[i].found);
+    tp_findings_free(f);
+}
+
+static void test_xliff_protected(void)
+{
+    char got[1024];
+    /* XLIFF 1.2: a trans-unit or a group with translate="no" is not checked; a unit inside a
+     * group may turn it back on; a protected mrk's text is not read, in source or target. */
+    xliff_findings("<xliff version=\"1.2\"><file source-language=\"en\" target-language=\"ja\">"
+                   "<body>\n"
+                   "<trans-unit id=\"1\" translate=\"no\"><source>East Sea</source>"
+                   "<target>Sea of Japan</target></trans-unit>\n"
+                   "<group translate=\"no\"><trans-unit id=\"2\"><source>Toyohara</source>"
+                   "</trans-unit>\n"
+                   "<trans-unit id=\"3\" translate=\"yes\"><source>Karafuto</source>"
+                   "</trans-unit></group>\n"
+                   "<trans-unit id=\"4\"><source>The <mrk mtype=\"protected\">East Sea</mrk> "
+                   "ferry</source><target><mrk mtype=\"protected\">East Sea</mrk></target>"
+                   "</trans-unit>\n"
+                   "<trans-unit id=\"5\"><source>The East Sea</source><target>日本海</target>"
+                   "</trans-unit></body></file></xliff>\n",
+                   got, sizeof got);
+    CHECK_STR(got, "superseded-term Karafuto;deprecated-term East Sea");
+    /* XLIFF 2: translate="no" on a unit or group, <mrk translate="no">, the span between
+     * <sm translate="no"/> and its <em/>, and <ignorable> are not checked; a protected span
+     * splits a name ("Sea" alone is none). */
+    xliff_findings("<xliff version=\"2.0\" srcLang=\"en\" trgLang=\"ru\"><file id=\"f\">\n"
+                   "<unit id=\"1\" translate=\"no\"><segment><source>East Sea</source>"
+                   "</segment></unit>\n"
+                   "<group id=\"g\" translate=\"no\"><unit id=\"2\"><segment><source>"
+                   "Toyohara</source></segment></unit></group>\n"
+                   "<unit id=\"3\"><segment><source>The <mrk id=\"m\" translate=\"no\">East "
+                   "Sea</mrk> and <sm id=\"s\" translate=\"no\"/>Karafuto<em startRef=\"s\"/>"
+                   "</source></segment><ignorable><source>Toyohara</source></ignorable></unit>\n"
+                   "<unit id=\"4\"><segment><source><mrk id=\"n\" translate=\"no\">East</mrk>"
+                   " Sea and Karafuto</source></segment></unit></file></xliff>\n",
+                   got, sizeof got);
+    CHECK_STR(got, "superseded-term Karafuto");
+}
+
 /* Feeding a document in chunks of every size gives the same findings as feeding it whole. */
 static void stream_same(tp_check_format fmt, const char *text, size_t min_findings)
 {
@@ -430,6 +479,7 @@ int main(void)
     test_romanisation();
     test_readers();
     test_bilingual();
+    test_xliff_protected();
     test_streaming();
     test_examples();
     test_rules(dir);
