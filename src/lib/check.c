@@ -330,6 +330,7 @@ static tp_status add_hit(tp_checker *ck, slot *s, uint32_t term)
     h->term = term;
     h->word0 = t->word0;
     h->nwords = t->nwords;
+    h->caps = t->caps;
     h->last_len = 0xFF;
     h->loud = t->concept == NONE32; /* a glossary term's is set by mark_loud */
     if (t->nwords) {
@@ -456,6 +457,34 @@ static int phrase_script(const char *s)
     return sc;
 }
 
+static int is_word_cp(uint32_t c);
+static int is_apostrophe(uint32_t c);
+
+/* Which words of a glossary term of several words begin with a capital (bit i: word i), cut as
+ * text is cut into words; 0 when the cut does not give nw words. A name of several words is
+ * only found where the text capitalises every word the glossary does: "the East Sea", "EAST
+ * SEA", "Sea Of Japan" in a heading, but not "the east sea" of running text. */
+static uint8_t capitals(const char *text, unsigned nw)
+{
+    size_t n = strlen(text);
+    unsigned words = 0;
+    uint8_t mask = 0;
+    int in_word = 0;
+    for (size_t i = 0; i < n;) {
+        int32_t c = tp_utf8_next(text, n, &i);
+        if (c < 0)
+            return 0;
+        int word = is_word_cp((uint32_t)c) || (in_word && is_apostrophe((uint32_t)c));
+        if (word && !in_word) {
+            if (words < 8 && u_isupper(c))
+                mask |= (uint8_t)(1u << words);
+            words++;
+        }
+        in_word = word;
+    }
+    return words == nw ? mask : 0;
+}
+
 /* Adds a term or a rule's phrase to a table. Returns the new term's index in *index. */
 static tp_status add_phrase(build_ctx *b, mterm *proto, const char *text, uint32_t *index)
 {
@@ -559,6 +588,9 @@ static tp_status add_phrase(build_ctx *b, mterm *proto, const char *text, uint32
         return TP_OK;
     }
     t->nwords = (uint8_t)nw;
+    /* Single words keep to any case ("sakhalin" is still Sakhalin); rule phrases too. */
+    if (nw > 1 && proto->rule < 0)
+        t->caps = capitals(text, nw);
     if (nw > ck->max_words)
         ck->max_words = nw;
     slot *s;
@@ -1393,6 +1425,9 @@ static int words_fit(const tp_checker *ck, const hit *h, const tp_check_doc *d,
 {
     if (h->nwords != n)
         return 0;
+    for (size_t i = 0; h->caps && i < n; i++)
+        if (((h->caps >> i) & 1) && !d->q[(d->qh + i) % QUEUE].cap)
+            return 0;
     if (h->last_len != 0xFF) {
         const token *tk = &d->q[(d->qh + n - 1) % QUEUE];
         size_t sl = tk->stems[choice[n - 1]];

@@ -13,7 +13,7 @@
 
 #define IMAGE_MAGIC 0x7470696DU /* "tpim" in this machine's byte order */
 /* Raise when the matcher's layout, or the way terms are folded, split or hashed, changes. */
-#define IMAGE_VERSION 1
+#define IMAGE_VERSION 2
 #define CHUNK 1024              /* records converted at a time */
 
 typedef struct image_head {
@@ -147,6 +147,7 @@ static void conv_terms(saver *sv, const void *from, void *to, size_t n)
         t[i].role = f[i].role;
         t[i].bgn = f[i].bgn;
         t[i].lang_rank = f[i].lang_rank;
+        t[i].caps = f[i].caps;
         t[i].id = f[i].id;
         put_ptr(&t[i].text, offset_of(sv, f[i].text));
         put_ptr(&t[i].lang, offset_of(sv, f[i].lang));

@@ -190,7 +190,7 @@ typedef struct mtable {
 
 /* A term a window's hash leads to. Its words are here too, so that checking a hit does not
  * have to load the term (with 200,000 terms every load is a cache miss). */
-#define HIT_STEM 16           /* bytes of a term's last word kept in its hit (32-byte hits) */
+#define HIT_STEM 15           /* bytes of a term's last word kept in its hit (32-byte hits) */
 
 typedef struct hit {
     uint32_t term;
@@ -202,6 +202,7 @@ typedef struct hit {
     uint8_t loud;      /* matching the term may give a finding or evidence (a status other
                           than preferred or admitted, a name of one side, a BGN/PCGN
                           spelling); a quiet one is only counted, without loading more */
+    uint8_t caps;      /* the term's mterm.caps */
     char last_stem[HIT_STEM];
 } hit;
 
@@ -222,6 +223,8 @@ typedef struct mterm {
     uint8_t role;       /* rule phrase: 0 find, 1 with */
     uint8_t bgn;        /* a Latin form that is also the BGN/PCGN romanisation */
     uint8_t lang_rank;  /* 0 for en, ru, ja; 1 for a -Latn romanisation */
+    uint8_t caps;       /* bit i: word i must begin with a capital in the text (a glossary term
+                           of several words whose word i does) */
     int64_t id;         /* store row id */
     const char *text;
     const char *lang;

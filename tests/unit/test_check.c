@@ -62,6 +62,31 @@ static void test_words(void)
     CHECK(names("the Sea of\nJapan") == 1);                  /* a name across a line break */
 }
 
+static void test_case(void)
+{
+    /* A name of several words is found where its words are capitalised as in the glossary;
+     * words the glossary writes in lower case may take a capital (a heading, a sentence's
+     * start) and capitals throughout are a name too. */
+    CHECK(names("the East Sea") == 1);
+    CHECK(names("EAST SEA") == 1);
+    CHECK(names("Sea Of Japan") == 1);
+    CHECK(names("the sea of japan is deep") == names("japan")); /* Japan alone */
+    CHECK(names("the Sea of japan") == names("japan"));
+    CHECK(names("the east sea was calm") == 0);
+    CHECK(names("the East sea") == 0);
+    CHECK(names("the Northern Territories") == 1);
+    CHECK(names("the northern territories of Canada") == 0);
+    tp_findings *f = check_as(TP_CHECK_TEXT, "We sailed the east sea, then the East Sea.");
+    CHECK(f && f->count == 1 && count_rule(f, "deprecated-term") == 1 && f->items[0].column == 34);
+    tp_findings_free(f);
+    /* Single words keep to any case; a word the glossary writes in lower case (пролив) may
+     * begin a sentence with a capital. The rule is the same in Russian. */
+    CHECK(names("sakhalin") == 1);
+    CHECK(names("Пролив Лаперуза") == 1);
+    CHECK(names("через пролив Лаперуза") == 1);
+    CHECK(names("через пролив лаперуза") == 0);
+}
+
 static void test_status(void)
 {
     tp_findings *f = check_as(TP_CHECK_TEXT, "Fish from the East Sea.\nThe Kurile Islands.");
@@ -471,6 +496,7 @@ int main(void)
         return 1;
     }
     test_words();
+    test_case();
     test_status();
     test_russian();
     test_japanese();
