@@ -199,19 +199,58 @@ static tp_status span_line(tp_reader *r, tp_check_doc *doc, const char *s, size_
     return st;
 }
 
+/* Nonzero when a line starts a block that ends the paragraph before it (and so any code span
+ * left open in it): an ATX heading, a list item, a block quote, a thematic break or a setext
+ * underline. */
+static int block_start(const char *s, size_t len)
+{
+    size_t i = indent(s, len);
+    if (i > 3 || i >= len)
+        return 0;
+    char x = s[i];
+    size_t k = i;
+    if (x == '#') {
+        while (k < len && s[k] == '#')
+            k++;
+        return k - i <= 6 && (k == len || s[k] == ' ' || s[k] == '\t');
+    }
+    if (x == '>')
+        return 1;
+    if ((x == '-' || x == '*' || x == '+') && i + 1 < len && (s[i + 1] == ' ' || s[i + 1] == '\t'))
+        return 1;
+    if (x >= '0' && x <= '9') {
+        while (k < len && k - i < 10 && s[k] >= '0' && s[k] <= '9')
+            k++;
+        return k < len && (s[k] == '.' || s[k] == ')') && (k + 1 == len || s[k + 1] == ' ');
+    }
+    if (x == '-' || x == '*' || x == '_' || x == '=') {
+        /* Three or more of one mark, spaces between: a break, or a setext heading's line. */
+        size_t marks = 0;
+        for (k = i; k < len; k++) {
+            if (s[k] == x)
+                marks++;
+            else if (s[k] != ' ' && s[k] != '\t')
+                return 0;
+        }
+        return marks >= 3 || (x == '=' && marks >= 1);
+    }
+    return 0;
+}
+
 static tp_status markdown_line(tp_reader *r, tp_check_doc *doc, const char *s, size_t len,
                                unsigned long line)
 {
     cursor c = {s, len, 0, 1, line};
     tp_status st = TP_OK;
     if (r->span_run) {
-        /* A blank line or a fence ends the paragraph, and with it the open code span. */
+        /* A blank line, a fence or the start of another block (a heading, a list item...) ends
+         * the paragraph, and with it the open code span. */
         size_t b = 0;
         int ch;
         size_t fl;
         while (b < len && (s[b] == ' ' || s[b] == '\t'))
             b++;
-        int ends = b == len || is_fence(s, len, &ch, &fl);
+        int ends = b == len || is_fence(s, len, &ch, &fl) || block_start(s, len);
         int done = 0;
         if (!ends && (st = span_line(r, doc, s, len, line, &done)))
             return st;

@@ -239,6 +239,24 @@ static void test_readers(void)
     CHECK(x && x->line == 5 && x->column == 24);
     CHECK(f && f->items[f->count - 1].line == 8 && f->items[f->count - 1].column == 7);
     tp_findings_free(f);
+    /* A code span ends with its block: an open backtick in a heading or a list item, or in a
+     * paragraph that a heading or a list item follows, hides nothing after it. */
+    f = check_as(TP_CHECK_MARKDOWN, "# A `heading\nThe East Sea\nand `the Kurile Islands\n"
+                                    "- a list item `with\n- the East Sea` here\n"
+                                    "1. one `open\n2. Karafuto`\n"
+                                    "Text `open\n## Karafuto` heading\n"
+                                    "Text `open\n> the Kurile Islands`\n"
+                                    "Text `open\n***\nKarafuto`\n");
+    static const unsigned long want[][2] = {{2, 5}, {3, 10}, {5, 7}, {7, 4}, {9, 4}, {11, 7},
+                                            {14, 1}};
+    CHECK(f && f->count == 7);
+    for (size_t i = 0; f && i < f->count && i < 7; i++)
+        CHECK(f->items[i].line == want[i][0] && f->items[i].column == want[i][1]);
+    tp_findings_free(f);
+    /* Inside one list item's paragraph a span still runs over its lines. */
+    f = check_as(TP_CHECK_MARKDOWN, "- item `East\n  Sea` code\n- Karafuto\n");
+    CHECK(f && f->count == 1 && count_rule(f, "superseded-term") == 1);
+    tp_findings_free(f);
     /* Inline suppression. */
     f = check_as(TP_CHECK_MARKDOWN, "East Sea\n<!-- toponym: disable deprecated-term -->\nEast "
                                     "Sea\n<!-- toponym: enable deprecated-term -->\nEast Sea\n");
