@@ -124,9 +124,10 @@ static slot *table_find(const mtable *t, uint64_t key)
 static tp_status table_grow(mtable *t)
 {
     size_t cap = t->cap ? t->cap * 2 : 1024;
-    slot *s = calloc(cap, sizeof *s);
+    slot *s = tp_check_table_alloc(cap * sizeof *s);
     if (!s)
         return TP_ERR_NOMEM;
+    memset(s, 0, cap * sizeof *s);
     for (size_t i = 0; i < t->cap; i++) {
         if (!t->slots[i].key)
             continue;
@@ -969,6 +970,9 @@ typedef struct token {
     uint8_t cap;             /* begins with a capital */
     uint8_t nonascii;
     uint8_t inert;           /* no name, misspelling or evidence starts here (see end_word) */
+    uint8_t looked;          /* first is set */
+    const slot *first;       /* the word's slot as a name's first word (one stem), or NULL:
+                                looked up a word after it was read, its hit fetched meanwhile */
     unsigned long line, col, eline, ecol;
     uint32_t sentence;
 } token;
@@ -1467,7 +1471,8 @@ static void search(tp_check_doc *d, const mtable *tab, size_t depth, uint64_t h,
         return;
     for (uint8_t c = 0; c < tk->nstems; c++) {
         uint64_t h2 = window_mix(h, tk->h[c]);
-        const slot *s = table_find(tab, h2);
+        const slot *s = depth == 0 && tk->looked && tab == &ck->word_tab ? tk->first
+                                                                         : table_find(tab, h2);
         if (!s)
             continue;
         choice[depth] = c;
@@ -2122,6 +2127,23 @@ static int is_sentence_end(uint32_t c)
            c == 0x2026 || c == ';';
 }
 
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+/* Looks a queued word up as a name's first word, and fetches the hit it leads to. */
+static void look_ahead(const tp_checker *ck, token *t)
+{
+    if (t->looked || t->nstems != 1)
+        return;
+    t->looked = 1;
+    t->first = table_find(&ck->word_tab, window_mix(FNV0, t->h[0]));
+    if (t->first && t->first->head != NONE32)
+        PREFETCH(&AT(ck->hits, hit, t->first->head));
+}
+
 static void end_word(tp_check_doc *d)
 {
     if (!d->wlen)
@@ -2205,8 +2227,17 @@ static void end_word(tp_check_doc *d)
      * is never queued (English text then runs through an almost empty queue). */
     t->inert = !t->cap && !t->nonascii && ns == 1 && !ck->rule_tab.used &&
                !table_find(&ck->word_tab, window_mix(FNV0, t->h[0]));
-    if (!t->inert || d->qn > 0)
+    t->looked = 0;
+    if (!t->inert || d->qn > 0) {
+        /* With a large glossary the slot of a name's first word, and then its hit, are each
+         * a cache miss: they are fetched ahead, the slot now and the hit two words later,
+         * while the words that decide the longest match are read. */
+        if (d->qn > 1)
+            look_ahead(ck, &d->q[(d->qh + d->qn - 2) % QUEUE]);
+        if (ns == 1 && ck->word_tab.cap)
+            PREFETCH(&ck->word_tab.slots[window_mix(FNV0, t->h[0]) & (ck->word_tab.cap - 1)]);
         d->qn++;
+    }
     d->wlen = 0;
     d->hard = 0;
     d->slen = 0;
@@ -2554,6 +2585,15 @@ static size_t check_count(const char *s, size_t n, size_t *count)
 {
     size_t i = 0, cps = 0;
     while (i < n) {
+        uint64_t w;
+        if (i + 8 <= n && (memcpy(&w, s + i, 8),
+                           ((w | (w - 0x0101010101010101ULL)) & 0x8080808080808080ULL) == 0)) {
+            /* Eight bytes of ASCII other than NUL (a byte 0 or above 0x7F sets its top bit
+             * in w or in w - 1; a borrow only runs on from a byte 0). */
+            i += 8;
+            cps += 8;
+            continue;
+        }
         if ((unsigned char)s[i] - 1u < 0x7Fu) {
             i++;
             cps++;

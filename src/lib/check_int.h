@@ -275,6 +275,10 @@ struct tp_checker {
 /* Glossaries smaller than this are built each time: quicker than a write to the store. */
 #define TP_MATCHER_IMAGE_MIN_TERMS 2000
 
+/* Memory for a large array probed at random (hash tables, hits): on huge pages where the
+ * system has them. Not zeroed; freed with free(). */
+void *tp_check_table_alloc(size_t n);
+
 /* Fills a checker that holds no terms yet from an image of len bytes. On TP_ERR_INPUT (an image
  * of another layout or build, or damaged) or any other failure the checker holds no terms again
  * and may be built from the store. */
