@@ -252,12 +252,12 @@ struct tp_checker {
     tp_norm *norm;
     arena_block *arena;
     vec terms, words, concepts, hits;
-    mtable word_tab;     /* Latin and Cyrillic word windows */
-    mtable ja_tab;       /* Japanese strings */
-    mtable rule_tab;     /* the house rules' phrases (rebuilt on every load) */
-    mtable by_id;        /* store term id -> term index; made when first needed */
-    mtable house_pref;   /* concept and script -> the term the house style prefers */
-    mtable macron;       /* folded word -> term whose text writes it with a macron */
+    mtable word_tab;    /* Latin and Cyrillic word windows */
+    mtable ja_tab;      /* Japanese strings */
+    mtable rule_tab;    /* the house rules' phrases (rebuilt on every load) */
+    mtable by_id;       /* store term id -> term index; made when first needed */
+    mtable house_pref;  /* concept and script -> the term the house style prefers */
+    mtable macron;      /* folded word -> term whose text writes it with a macron */
     uint64_t *bloom;    /* one-deletion hashes of the terms, for the misspelling check: a blocked
                            filter, both bits of a hash in one word (one cache miss a hash) */
     size_t bloom_words; /* a power of two */
