@@ -1401,12 +1401,16 @@ static void term_match(tp_check_doc *d, uint32_t ti, unsigned long line, unsigne
     o->side = t->side;
     o->script = t->script;
     o->found = dup_str(found);
-    /* A deliberate pairing: another side's name of the same place in the same sentence. */
-    for (size_t i = d->occs.count - 1; i-- > 0;) {
+    /* A deliberate pairing: another side's name of the same place in the same sentence.
+     * Occurrences are recorded nearly in text order: Latin and Cyrillic names wait in the
+     * queue while a Japanese run is matched, so a few of an earlier sentence may come after
+     * one of this sentence. */
+    size_t older = 0;
+    for (size_t i = d->occs.count - 1; i-- > 0 && older <= QUEUE;) {
         occ *p = &AT(d->occs, occ, i);
         if (p->sentence != sentence)
-            break;
-        if (p->concept == o->concept && p->side != o->side)
+            older++;
+        else if (p->concept == o->concept && p->side != o->side)
             p->paired = o->paired = 1;
     }
 }
@@ -2242,8 +2246,13 @@ static void end_word(tp_check_doc *d)
     d->hard = 0;
     d->slen = 0;
     d->newlines = 0;
-    /* Enough held back to choose the longest match at the head. */
-    if (d->qn > ck->max_words + 3)
+    /* Enough held back to choose the longest match at the head: the longest term, and three
+     * words for the misspelling and romanisation checks. Nothing runs across a hard break, so
+     * a word after one lets everything before it be matched at once. */
+    size_t ahead = ck->max_words > 3 ? ck->max_words : 3;
+    if (d->qn > 1 && !d->q[(d->qh + d->qn - 1) % QUEUE].joined)
+        drain(d, 1);
+    else if (d->qn > ahead)
         match_head(d);
     while (d->qn && d->q[d->qh].inert)
         pop(d, 1);

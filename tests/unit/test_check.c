@@ -162,6 +162,12 @@ static void test_inconsistent(void)
                                 "Russia. Later the Southern Kurils again.");
     CHECK(f && f->count == 0);
     tp_findings_free(f);
+    /* A pairing in Japanese while Latin names of the sentence before still wait for their
+     * longest match (Kurilsk, Ketoi-tō): still one sentence, still paired. */
+    f = check_as(TP_CHECK_TEXT, "Kurilsk 大クリル列島. strait Ketoi-tō 北方四島 sea Anuchina sland "
+                                "and 南クリル");
+    CHECK(f && count_rule(f, "unpaired-usage") == 0);
+    tp_findings_free(f);
 }
 
 static void test_misspelling(void)
