@@ -32,6 +32,8 @@ struct tp_store {
                           commit alone) */
     int committing;    /* our COMMIT is running */
     double busy_since; /* when the current wait for another writer began (seconds) */
+    int no_wait;       /* a write that is best effort (a cached image) gives up at once when
+                          another process is writing */
     struct tp_store_tm *tm; /* the translation memory's statements (store_tm.c), or NULL */
 };
 
