@@ -35,6 +35,7 @@ static void *slot_frames[SLOTS][FRAMES]; /* where each allocation was made: its 
 static long live;
 static int tracing;        /* inside backtrace(), which may allocate itself */
 static int with_stacks;    /* record each allocation's call stack (slow: it unwinds) */
+static void *failed_frames[FRAMES]; /* the call stack of the allocation made to fail */
 
 static size_t slot_of(const void *p)
 {
@@ -84,6 +85,9 @@ static int fail_now(void)
         return 0;
     if (++counted == fail_at) {
         failed_once = 1;
+        tracing = 1;
+        backtrace(failed_frames, FRAMES);
+        tracing = 0;
         errno = ENOMEM;
         return 1;
     }
@@ -135,8 +139,8 @@ void free(void *p)
 void fault_arm(long n, int stacks)
 {
     void *warm[2];
-    if (stacks)
-        backtrace(warm, 2); /* loads what backtrace needs before anything is counted */
+    backtrace(warm, 2); /* loads what backtrace needs before anything is counted */
+    memset(failed_frames, 0, sizeof failed_frames);
     with_stacks = stacks;
     memset(slot_ptr, 0, sizeof slot_ptr);
     live = 0;
@@ -160,6 +164,14 @@ long fault_count(void)
 int fault_failed(void)
 {
     return failed_once;
+}
+
+void fault_failed_stack(int fd)
+{
+    int k = 0;
+    while (k < FRAMES && failed_frames[k])
+        k++;
+    backtrace_symbols_fd(failed_frames, k, fd);
 }
 
 long fault_live(void)

@@ -15,6 +15,9 @@ void fault_disarm(void);
 /* Allocations counted since fault_arm, and whether the nth was failed. */
 long fault_count(void);
 int fault_failed(void);
+/* Writes the call stack of the allocation that was made to fail to fd, one frame a line;
+ * allocates nothing, so a signal handler may call it. */
+void fault_failed_stack(int fd);
 /* Allocations made while armed and not freed since (0 when there were too many to track). */
 long fault_live(void);
 /* The same, but those made under one of the functions named in suppress (NULL-terminated; may
