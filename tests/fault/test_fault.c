@@ -390,7 +390,7 @@ static int run_once(scenario *sc, long n, int quiet, int stacks)
     u_cleanup();
     long live = stacks ? fault_leaks(-1, 0, dependency_leaks) : fault_live();
     int verdict = OK;
-    if (st && !err.message[0] && st != TP_ERR_NOMEM) {
+    if (st && !err.message[0]) {
         fprintf(stderr, "%s, allocation %ld: %s without a message\n", sc->name, n,
                 tp_strerror(st));
         verdict = NO_MESSAGE;
