@@ -73,13 +73,17 @@ phase_of() {
 }
 
 # Watches the import's phase (every poll_ms) until ms milliseconds after t0, or, with a fourth
-# argument, after the moment it is first seen committing; gives its phase at the end and
-# whether it was seen reading.
+# argument, after the moment it is first seen committing. Gives its phase at the end, whether
+# it was seen reading, and when (ms after t0) it was first seen committing and ended, or -.
 watch_until() {
-  local input=$1 t0=$2 ms=$3 after_commit=${4:-} left phase
+  local input=$1 t0=$2 ms=$3 after_commit=${4:-} start=$2 left phase seen_commit=- seen_end=-
   while :; do
     phase=$(phase_of "$input")
     [ "$phase" = reading ] && saw_input=1
+    if [ "$seen_commit" = - ] && [ "$saw_input" = 1 ] && [ "$phase" = committing ]; then
+      seen_commit=$(($(now_ms) - start))
+    fi
+    [ "$phase" = ended ] && seen_end=$(($(now_ms) - start))
     if [ -n "$after_commit" ] && [ "$phase" != reading ] && [ "$phase" != working ]; then
       after_commit= t0=$(now_ms)
     fi
@@ -89,7 +93,7 @@ watch_until() {
     [ "$left" -gt "$poll_ms" ] && left=$poll_ms
     sleep "$(printf '%d.%03d' $((left / 1000)) $((left % 1000)))"
   done
-  echo "$phase $saw_input"
+  echo "$phase $saw_input $seen_commit $seen_end"
 }
 
 # One whole import of each, for the counts "all" means, how long an import takes and when its
@@ -146,8 +150,12 @@ while { [ $((SECONDS - start)) -lt "$BUDGET" ] || [ "$runs" -lt 4 ]; } && [ "$ru
   saw_input=0 poll_ms=$((ms / 500 > 20 ? ms / 500 : 20))
   t0=$(now_ms)
   start_import "$kind" "$S/t.db"
-  read -r phase saw_input < <(watch_until "$input" "$t0" "$delay" $aim)
+  read -r phase saw_input seen_commit seen_end < <(watch_until "$input" "$t0" "$delay" $aim)
   killed_at=$(($(now_ms) - t0))
+  # The machine's load changes how long an import takes: what was seen of this one corrects
+  # the times the next kills are chosen from.
+  [ "$seen_end" != - ] && eval "${kind}_ms=$seen_end"
+  [ "$seen_commit" != - ] && [ "$kind" = memory ] && eval "${kind}_commit_ms=$seen_commit"
   kill -KILL "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
   got=$("$STORE_PROBE" "$S/t.db")
