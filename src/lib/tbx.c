@@ -360,6 +360,8 @@ static tp_status on_category(reader *r, xmlNodePtr n, level at, int depth)
     else if (at == AT_CONCEPT)
         st = on_concept_category(r, n, cat, &kept);
     xmlFree(type);
+    if (st == TP_ERR_NOMEM) /* a field's copy (fill) has no error to fill */
+        return tp_error_nomem(r->err);
     if (st || kept)
         return st;
     tp_buf *b = at == AT_TERM ? &r->term_extra : at == AT_LANG ? &r->lang_extra : &r->concept_extra;
