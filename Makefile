@@ -4,7 +4,7 @@
 BUILD_DIR ?= build
 CMAKE_FLAGS ?=
 CTEST_FLAGS ?=
-DEB_PACKAGES := cmake gcc make pkg-config libicu-dev libxml2-dev libxml2-utils libsqlite3-dev \
+DEB_PACKAGES := cmake gcc g++ make pkg-config libicu-dev libxml2-dev libxml2-utils libsqlite3-dev \
                 libreadline-dev libmecab-dev mecab-ipadic-utf8
 
 .PHONY: all deps configure build run test install clean

@@ -4,7 +4,8 @@
 # machine it moves less than the wall time), peak memory, and the number of names each finds
 # (which must agree); the two run alternately. Usage: bench/check.sh [NAMES] [MEGABYTES] [RUNS]
 # Builds in build-bench/ (Release) unless TOPONYM names a binary. Writes scratch files to
-# $TMPDIR. Results go to stdout; bench/README.md ("toponym check") records them.
+# $TMPDIR, or to KEEP (a directory kept afterwards, for profiling the same files). Results go to
+# stdout; bench/README.md ("toponym check") records them.
 set -euo pipefail
 NAMES=${1:-5000}
 MB=${2:-20}
@@ -15,8 +16,13 @@ if [ -z "${TOPONYM:-}" ]; then
   cmake --build "$ROOT/build-bench" -j2 >/dev/null
   TOPONYM="$ROOT/build-bench/src/toponym"
 fi
-W=$(mktemp -d "${TMPDIR:-/tmp}/tp_bench_check.XXXXXX")
-trap 'rm -rf "$W"' EXIT
+if [ -n "${KEEP:-}" ]; then
+  W=$KEEP
+  rm -rf "$W" && mkdir -p "$W"
+else
+  W=$(mktemp -d "${TMPDIR:-/tmp}/tp_bench_check.XXXXXX")
+  trap 'rm -rf "$W"' EXIT
+fi
 
 # Names: capitalised made-up words of four syllables ("Zokumavi"), all distinct and of one
 # length, so that no name occurs inside another and grep -o counts exactly the whole names.
@@ -72,7 +78,13 @@ timeit() { # command... -> wall seconds, peak KB, CPU seconds
   awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' "$W/time"
 }
 BYTES=$(stat -c %s "$W/text.txt")
-grep_counts=() ; tp_counts=()
+# The first check of a new glossary builds the matcher and saves its image in the store; the
+# checks after it load the image (docs/check.md).
+: >"$W/empty.txt"
+db_before=$(stat -c %s "$W/bench.db")
+read -r fs fk fc < <(timeit "$TOPONYM" check --fail-on none "$W/empty.txt")
+db_after=$(stat -c %s "$W/bench.db")
+wal=$(stat -c %s "$W/bench.db-wal" 2>/dev/null || echo 0)
 for r in $(seq "$RUNS"); do
   read -r gs gk gc < <(timeit grep -F -o -f "$W/names.txt" "$W/text.txt")
   g_n=$(wc -l <"$W/out"); echo "$gs $gk $gc" >>"$W/grep.times"
@@ -80,8 +92,7 @@ for r in $(seq "$RUNS"); do
   t_n=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["names"])' "$W/out")
   echo "$ts $tk $tc" >>"$W/tp.times"
 done
-# The matcher alone: the same store, an empty text.
-: >"$W/empty.txt"
+# The matcher alone: the same store, an empty text (loading the image).
 for r in $(seq "$RUNS"); do
   timeit "$TOPONYM" check --fail-on none "$W/empty.txt" >>"$W/build.times"
 done
@@ -94,7 +105,8 @@ echo "text: $((BYTES / 1048576)) MB of generated English, $NAMES names, median o
 printf '%-22s %8s %10s %8s %10s %10s\n' tool seconds "MB/s" "CPU s" "peak MB" names
 printf '%-22s %8s %10s %8s %10s %10s\n' "grep -F -o -f" "$gsec" "$(mbs "$gsec")" "$gcpu" "$((gkb / 1024))" "$g_n"
 printf '%-22s %8s %10s %8s %10s %10s\n' "toponym check" "$tsec" "$(mbs "$tsec")" "$tcpu" "$((tkb / 1024))" "$t_n"
-echo "toponym check on an empty text (building the matcher): $bsec s, $bcpu s CPU"
+echo "first check of the new glossary, empty text (building the matcher, saving its image): $fs s, $fc s CPU, peak $((fk / 1024)) MB; store file grew by $(( (db_after - db_before) / 1048576 )) MB (write-ahead log: $(( wal / 1048576 )) MB)"
+echo "toponym check on an empty text (loading the matcher's image): $bsec s, $bcpu s CPU"
 awk -v g="$gsec" -v t="$tsec" -v gc="$gcpu" -v tc="$tcpu" 'BEGIN {
   printf "toponym check / grep throughput: %.2f (by CPU time: %.2f)\n", (t > 0 ? g / t : 0), (tc > 0 ? gc / tc : 0) }'
 if [ "$g_n" != "$t_n" ]; then

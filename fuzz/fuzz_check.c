@@ -1,6 +1,7 @@
-/* Fuzz target: the checker's readers (text, Markdown, HTML, XML) and its matcher, over a store
- * seeded with the shipped glossaries. The first byte picks the format, the language and how the
- * document is cut into chunks (chunks split lines and characters anywhere). */
+/* Fuzz target: the checker's readers (text, Markdown, HTML, XML, and XLIFF and TMX as bilingual
+ * documents with the key-term check) and its matcher, over a store seeded with the shipped
+ * glossaries. The first byte picks the format, the language and how the document is cut into
+ * chunks (chunks split lines and characters anywhere). */
 #include "fuzz_common.h"
 
 #include <dirent.h>

@@ -14,7 +14,7 @@ BUILD=${FUZZ_BUILD:-build-fuzz}
 SHARED=${TP_SHARED_DATA:-$SRC/../shared/data}
 
 command -v clang >/dev/null || { echo "fuzz: clang is missing (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
-CC=clang cmake -S "$SRC" -B "$BUILD" -DTP_FUZZ=ON -DTP_SANITIZE=address,undefined \
+CC=clang CXX=clang++ cmake -S "$SRC" -B "$BUILD" -DTP_FUZZ=ON -DTP_SANITIZE=address,undefined \
   -DBUILD_TESTING=OFF -DTP_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null || exit 2
 cmake --build "$BUILD" -j2 >/dev/null || { cmake --build "$BUILD" -j1; exit 2; }
 
@@ -43,8 +43,14 @@ for f in "$SHARED/placenames/subdivisions_JP_RU_en_ja_ru.tsv" "$SRC"/glossaries/
     printf "\\x$(printf %02x $((n % 256)))%s" "$name" >"$GEN/norm/$n"
   done
 done
+# The checker's seeds: the first byte picks the reader (low two bits), the language and the
+# chunk size. The examples in every reader, and the bilingual ones (XLIFF 1.2 and 2.0, TMX: the
+# key-term check) in the XML reader with their own language, whole and in small chunks.
 for f in "$SRC"/docs/examples/*.md "$SRC"/docs/examples/*.html; do
   for b in 0 1 2 3; do printf "\\x$(printf %02x $(( (b) | (RANDOM % 4) * 4 | (RANDOM % 8) * 16 )))" >"$GEN/check/$b.$(basename "$f")"; cat "$f" >>"$GEN/check/$b.$(basename "$f")"; done
+done
+for f in "$SRC"/docs/examples/*.xlf "$SRC"/docs/examples/*.tmx; do
+  for chunk in 0 3 5; do printf "\\x$(printf %02x $((3 | chunk * 16)))" >"$GEN/check/x$chunk.$(basename "$f")"; cat "$f" >>"$GEN/check/x$chunk.$(basename "$f")"; done
 done
 
 seeds() {

@@ -37,6 +37,12 @@ typedef struct tp_term {
                               serialized; written back on export. Or NULL */
 } tp_term;
 
+/* A cross-reference from one concept to another (TBX crossReference). */
+typedef struct tp_link {
+    char *target;          /* the related concept's ext_id */
+    char *text;            /* the reference's display text ("Kuril Islands"), or NULL */
+} tp_link;
+
 typedef struct tp_concept {
     int64_t id;            /* store row id, 0 before the concept is stored */
     char *ext_id;          /* stable identifier ("iturup"), from the glossary; or NULL */
@@ -45,7 +51,7 @@ typedef struct tp_concept {
     char *source;          /* or NULL */
     tp_term *terms;        /* in order: per language, the preferred term first */
     size_t term_count;
-    char **links;          /* ext_ids of related concepts (cross-references) */
+    tp_link *links;        /* related concepts (cross-references), in order */
     size_t link_count;
     char *extra;           /* as tp_term.extra, for the entry and its language sections (those
                               are kept inside <langSec xml:lang="..."> wrappers); or NULL */
@@ -61,8 +67,10 @@ void tp_concept_free(tp_concept *c);
  * non-NULL. The new term's address is valid until the next append. */
 tp_status tp_concept_add_term(tp_concept *c, const tp_term *t, tp_error *err);
 
-/* Appends a link to another concept's ext_id (copied). */
-tp_status tp_concept_add_link(tp_concept *c, const char *ext_id, tp_error *err);
+/* Appends a link to another concept's ext_id, with its display text (NULL for none); both are
+ * copied. */
+tp_status tp_concept_add_link(tp_concept *c, const char *ext_id, const char *text,
+                              tp_error *err);
 
 /* Replaces the string *field with a copy of value (NULL clears it). */
 tp_status tp_concept_set(char **field, const char *value, tp_error *err);

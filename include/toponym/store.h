@@ -18,7 +18,7 @@ extern "C" {
 typedef struct tp_store tp_store;
 
 /* The store format this build writes; older stores are migrated on open. */
-#define TP_STORE_SCHEMA_VERSION 5
+#define TP_STORE_SCHEMA_VERSION 7
 
 enum {
     TP_STORE_READONLY = 1 << 0, /* never write; TP_ERR_READONLY for any change */
@@ -147,6 +147,38 @@ void tp_store_stats_free(tp_store_stats *stats);
 typedef int (*tp_store_term_fn)(void *ctx, int64_t concept_id, const char *ext_id,
                                 const tp_term *term);
 tp_status tp_store_each_term(tp_store *store, tp_store_term_fn fn, void *ctx, tp_error *err);
+
+/* ---- A cache of images built from the glossary (store_terms.c), such as the checker's matcher:
+ * each is kept under a name with the glossary stamp it was built at, and dropped by the next
+ * change of any term or concept (the stamp is raised by every change the history records, by
+ * undo and by any update or delete of a term or concept row). */
+
+/* An open cached image, read (or written) in pieces. */
+typedef struct tp_store_image tp_store_image;
+
+/* Starts a read snapshot (tp_store_read_begin; the caller ends it with tp_store_read_end, after
+ * reading the terms the image stands for, if it reads them) and gives the glossary's current
+ * stamp. When an image named name was built at that stamp, *image is opened on it (closed by
+ * the caller with tp_store_image_close) with its length in *len; otherwise *image is NULL. The
+ * store is not changed. */
+tp_status tp_store_image_open(tp_store *store, const char *name, int64_t *stamp,
+                              tp_store_image **image, size_t *len, tp_error *err);
+/* Reads n bytes at offset of an open image into buf. */
+tp_status tp_store_image_read(tp_store_image *image, void *buf, size_t n, size_t offset,
+                              tp_error *err);
+/* Writes n bytes of buf at offset of an image being saved (inside tp_store_image_save's fn). */
+tp_status tp_store_image_write(tp_store_image *image, const void *buf, size_t n, size_t offset,
+                               tp_error *err);
+void tp_store_image_close(tp_store_image *image);
+
+/* Saves an image of len bytes under name for stamp: fn writes it with tp_store_image_write and
+ * returns TP_OK, or anything else to give up. It is best effort and never waits: nothing is
+ * saved, and TP_OK returned, when the store is read-only, a transaction is open on it, another
+ * process is writing, or the glossary has changed since stamp. Errors are returned as fn's, or
+ * the store's on a failed write (nothing is then saved). */
+typedef tp_status (*tp_store_image_fn)(void *ctx, tp_store_image *image, tp_error *err);
+tp_status tp_store_image_save(tp_store *store, const char *name, int64_t stamp, size_t len,
+                              tp_store_image_fn fn, void *ctx, tp_error *err);
 
 /* ---- Probes, the store's side of lookup (match.c). Each hit is passed to a callback; a
  * nonzero return stops the probe early. The hit's strings live until the callback returns. */

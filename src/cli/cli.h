@@ -4,6 +4,7 @@
 #ifndef TP_CLI_H
 #define TP_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <toponym/toponym.h>
 
@@ -55,6 +56,26 @@ int cli_exit_code(tp_status st);
 
 /* Writes s as a JSON string literal. */
 void cli_json_string(FILE *f, const char *s);
+/* The progress bar of an import: "label [#####     ]  42%" on stderr, drawn only when stderr
+ * is a terminal and the input is large (cli_progress_want), redrawn only when the percentage
+ * changes, and erased when the work is done or before any other message goes to stderr. One
+ * bar at a time: the state is the CLI's own. */
+int cli_progress_want(char *const *paths, int count);
+void cli_progress(const char *label, uint64_t done, uint64_t total);
+void cli_progress_clear(void);
+
+/* Writes a concept's cross-references as a JSON array of {"id", "text"?} objects. */
+void cli_json_links(FILE *f, const tp_concept *c);
+/* The progress bar of an import: "label [#####     ]  42%" on stderr, drawn only when stderr
+ * is a terminal and the input is large (cli_progress_want), redrawn only when the percentage
+ * changes, and erased when the work is done or before any other message goes to stderr. One
+ * bar at a time: the state is the CLI's own. */
+int cli_progress_want(char *const *paths, int count);
+void cli_progress(const char *label, uint64_t done, uint64_t total);
+void cli_progress_clear(void);
+
+/* Writes a concept's cross-references as " Text (id), id…" and a newline. */
+void cli_print_links(FILE *f, const tp_concept *c);
 /* Display width of UTF-8 text in terminal columns (East Asian wide characters count 2). */
 size_t cli_width(const char *s);
 /* Prints s padded with spaces to width columns. */

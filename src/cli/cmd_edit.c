@@ -106,7 +106,7 @@ static int concept_option(const char *command, int argc, char **argv, int *i, tp
     const char *v = argv[++*i];
     tp_error err;
     if (!field)
-        *rc = tp_concept_add_link(k, v, &err) ? EXIT_USAGE : EXIT_OK;
+        *rc = tp_concept_add_link(k, v, NULL, &err) ? EXIT_USAGE : EXIT_OK;
     else
         *rc = tp_concept_set(field, *v ? v : NULL, &err) ? EXIT_USAGE : EXIT_OK;
     return 1;
@@ -336,12 +336,8 @@ int cmd_show(cli *c, int argc, char **argv)
             json_opt("extra", t->extra);
             printf("}");
         }
-        printf("],\"links\":[");
-        for (size_t i = 0; i < k->link_count; i++) {
-            printf(i ? "," : "");
-            cli_json_string(stdout, k->links[i]);
-        }
-        printf("]");
+        printf("],\"links\":");
+        cli_json_links(stdout, k);
         json_opt("extra", k->extra);
         printf("}\n");
         tp_concept_free(k);
@@ -373,10 +369,8 @@ int cmd_show(cli *c, int argc, char **argv)
     if (k->source)
         printf("  source: %s\n", k->source);
     if (k->link_count) {
-        printf("  see also:");
-        for (size_t i = 0; i < k->link_count; i++)
-            printf(" %s", k->links[i]);
-        putchar('\n');
+        fputs("  see also:", stdout);
+        cli_print_links(stdout, k);
     }
     tp_concept_free(k);
     return EXIT_OK;

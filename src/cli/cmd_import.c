@@ -9,22 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Draws "path [#####     ] 42%" on stderr; only called when stderr is a terminal. */
 static void progress(void *ctx, const char *path, uint64_t done, uint64_t total)
 {
     (void)ctx;
-    if (!total)
-        return;
-    int pct = (int)(done * 100 / total), filled = pct * 30 / 100;
-    fprintf(stderr, "\r%s [%.*s%*s] %3d%%", path, filled, "##############################",
-            30 - filled, "", pct);
-    if (done >= total)
-        fputc('\n', stderr);
-    fflush(stderr);
+    cli_progress(path, done, total);
 }
-
-/* Large enough for the bar to be worth drawing. */
-#define PROGRESS_MIN_BYTES (1024 * 1024)
 
 int cli_split_langs(const char *command, const char *arg, const char **a, const char **b,
                     char *buf, size_t cap)
@@ -135,13 +124,7 @@ int cmd_import(cli *c, int argc, char **argv)
     if (memories)
         return cli_usage_error("import", "import translation memories (TMX) and glossaries "
                                          "separately");
-    uint64_t bytes = 0;
-    for (int k = i; k < argc; k++) {
-        struct stat sb;
-        if (stat(argv[k], &sb) == 0)
-            bytes += (uint64_t)sb.st_size;
-    }
-    if (isatty(STDERR_FILENO) && bytes >= PROGRESS_MIN_BYTES)
+    if (cli_progress_want(argv + i, argc - i))
         o.progress = progress;
     if ((rc = cli_open_store(c)))
         return rc;
@@ -149,6 +132,7 @@ int cmd_import(cli *c, int argc, char **argv)
     tp_error err;
     tp_status st = tp_import(c->store, (const char *const *)argv + i, (size_t)(argc - i), &o,
                              &sum, &err);
+    cli_progress_clear();
     if (st)
         return cli_fail(st, &err);
     printf("%s%ld added, %ld merged, %ld replaced, %ld skipped (%ld terms read",

@@ -61,13 +61,9 @@ static void print_json(FILE *f, const char *query, const tp_matches *m)
             json_field(f, "source", tm->source);
             fputc('}', f);
         }
-        fputs("],\"links\":[", f);
-        for (size_t l = 0; l < c->link_count; l++) {
-            if (l)
-                fputc(',', f);
-            cli_json_string(f, c->links[l]);
-        }
-        fputs("]}", f);
+        fputs("],\"links\":", f);
+        cli_json_links(f, c);
+        fputc('}', f);
     }
     fputs("]}\n", f);
 }
@@ -149,9 +145,7 @@ static void print_text(FILE *f, cli *cl, const tp_match *mt)
         fprintf(f, "  source: %s\n", c->source);
     if (c->link_count) {
         fputs("  see also:", f);
-        for (size_t l = 0; l < c->link_count; l++)
-            fprintf(f, " %s", c->links[l]);
-        fputc('\n', f);
+        cli_print_links(f, c);
     }
 }
 

@@ -7,13 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-static int is_tty_err;
-
 static void on_problem(void *ctx, const tp_error *p, int skipped)
 {
     (void)ctx;
-    if (is_tty_err)
-        fputc('\r', stderr);
+    cli_progress_clear();
     fprintf(stderr, "toponym: %s:%lu:%lu: warning: %s%s\n", p->file, p->line, p->column,
             p->message, skipped ? " (unit skipped)" : "");
 }
@@ -21,13 +18,7 @@ static void on_problem(void *ctx, const tp_error *p, int skipped)
 static void on_progress(void *ctx, unsigned long long done, unsigned long long total)
 {
     (void)ctx;
-    if (!is_tty_err || total == 0)
-        return;
-    int pct = (int)(done * 100 / total), bar = pct / 4;
-    fprintf(stderr, "\r[%.*s%*s] %3d%%", bar, "#########################", 25 - bar, "", pct);
-    if (done >= total)
-        fputs("\r\033[K", stderr);
-    fflush(stderr);
+    cli_progress("importing", done, total);
 }
 
 static int tm_import(cli *c, int argc, char **argv)
@@ -49,17 +40,15 @@ static int tm_import(cli *c, int argc, char **argv)
     int rc = cli_open_store(c);
     if (rc)
         return rc;
-    is_tty_err = isatty(STDERR_FILENO);
-    tp_tmx_handler h = {NULL, NULL, on_problem, on_progress, NULL};
+    tp_tmx_handler h = {NULL, NULL, on_problem,
+                        cli_progress_want(argv + i, argc - i) ? on_progress : NULL, NULL};
     tp_tmx_stats stats;
     tp_error err;
     tp_status st = tp_tmx_import(c->store, (const char *const *)argv + i, (size_t)(argc - i), flags,
                                  &h, &stats, &err);
-    if (st) {
-        if (is_tty_err)
-            fputs("\r\033[K", stderr);
+    cli_progress_clear();
+    if (st)
         return cli_fail(st, &err);
-    }
     printf("imported %ld unit%s (%ld variants) from %d file%s", stats.units,
            stats.units == 1 ? "" : "s", stats.variants, argc - i, argc - i == 1 ? "" : "s");
     if (stats.merged)

@@ -232,6 +232,77 @@ void cli_json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* Inputs smaller than this are read too fast for a bar to be worth drawing. */
+#define PROGRESS_MIN_BYTES (1024 * 1024)
+static int progress_shown = -1; /* percentage on screen, -1 when no bar is */
+
+int cli_progress_want(char *const *paths, int count)
+{
+    if (!isatty(STDERR_FILENO))
+        return 0;
+    uint64_t bytes = 0;
+    for (int i = 0; i < count; i++) {
+        struct stat sb;
+        if (stat(paths[i], &sb) == 0)
+            bytes += (uint64_t)sb.st_size;
+    }
+    return bytes >= PROGRESS_MIN_BYTES;
+}
+
+void cli_progress(const char *label, uint64_t done, uint64_t total)
+{
+    if (!total)
+        return;
+    if (done >= total) {
+        cli_progress_clear();
+        return;
+    }
+    int pct = (int)(done * 100 / total), filled = pct * 30 / 100;
+    if (pct == progress_shown)
+        return;
+    const char *slash = strrchr(label, '/');
+    fprintf(stderr, "\r\033[K%s [%.*s%*s] %3d%%", slash ? slash + 1 : label, filled,
+            "##############################", 30 - filled, "", pct);
+    fflush(stderr);
+    progress_shown = pct;
+}
+
+void cli_progress_clear(void)
+{
+    if (progress_shown < 0)
+        return;
+    fputs("\r\033[K", stderr);
+    fflush(stderr);
+    progress_shown = -1;
+}
+
+void cli_json_links(FILE *f, const tp_concept *c)
+{
+    fputc('[', f);
+    for (size_t i = 0; i < c->link_count; i++) {
+        fputs(i ? ",{\"id\":" : "{\"id\":", f);
+        cli_json_string(f, c->links[i].target);
+        if (c->links[i].text) {
+            fputs(",\"text\":", f);
+            cli_json_string(f, c->links[i].text);
+        }
+        fputc('}', f);
+    }
+    fputc(']', f);
+}
+
+void cli_print_links(FILE *f, const tp_concept *c)
+{
+    for (size_t i = 0; i < c->link_count; i++) {
+        const tp_link *l = &c->links[i];
+        if (l->text && strcmp(l->text, l->target))
+            fprintf(f, "%s %s (%s)", i ? "," : "", l->text, l->target);
+        else
+            fprintf(f, "%s %s", i ? "," : "", l->target);
+    }
+    fputc('\n', f);
+}
+
 static int wide(unsigned long cp)
 {
     return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF && cp != 0x303F) ||

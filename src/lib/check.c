@@ -22,18 +22,15 @@
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
 
-#define MAX_WORDS 8          /* longest term, in words, the matcher takes */
 #define WORD_MAX 120         /* bytes of a word; longer words are never place names */
 #define SEP_MAX 8            /* bytes of separator kept between words, for the text found */
 #define QUEUE 16             /* words held back so that the longest match can be chosen */
 #define JA_RUN_MAX 4096      /* Japanese characters matched at a time */
-#define JA_TERM_MAX 32       /* longest Japanese term, in characters */
 #define LINE_MAX_BYTES ((size_t)16 * 1024 * 1024)
 #define OCC_MAX 100000       /* occurrences kept per document for the whole-document rules */
 #define EVIDENCE_MAX 4096    /* romanisation evidence kept per document */
 #define UNIT_OCC_MAX 1024    /* names kept per translation unit for the key-term check */
 #define UNIT_SEG_MAX 16      /* segments per translation unit (a TMX unit in many languages) */
-#define NONE32 UINT32_MAX
 
 const char *const tp_check_rules[] = {
     "deprecated-term", "superseded-term", "forbidden-term", "inconsistent-term",
@@ -60,11 +57,6 @@ enum { SIDE_NEUTRAL = 0, SIDE_JA, SIDE_RU, SIDE_KO, SIDE_OTHER, SIDE_HISTORIC };
 
 /* ---- memory: strings that live as long as the checker ---- */
 
-typedef struct arena_block {
-    struct arena_block *next;
-    size_t used, cap;
-    char data[];
-} arena_block;
 
 static char *arena_dup(arena_block **a, const char *s, size_t n)
 {
@@ -96,30 +88,6 @@ static void arena_free(arena_block *a)
 
 /* ---- an open-addressing hash of 64-bit keys to chains of terms ---- */
 
-typedef struct slot {
-    uint64_t key;      /* 0: empty */
-    uint32_t head;     /* first hit, or NONE32 */
-    uint32_t prefix;   /* nonzero: a longer term starts with this window */
-} slot;
-
-typedef struct table {
-    slot *slots;
-    size_t cap, used;
-} table;
-
-/* A term a window's hash leads to. Its words are here too, so that checking a hit does not
- * have to load the term (with 200,000 terms every load is a cache miss). */
-#define HIT_STEM 20           /* bytes of a term's last word kept in its hit */
-
-typedef struct hit {
-    uint32_t term;
-    uint32_t next;
-    uint32_t word0;    /* the term's first word in words[] */
-    uint8_t nwords;
-    uint8_t last_len;  /* the last word's stem length when it fits in last_stem, else 0xFF */
-    uint8_t last_cls;  /* the last word's tp_ru_class */
-    char last_stem[HIT_STEM + 1];
-} hit;
 
 
 
@@ -140,7 +108,7 @@ static uint64_t window_mix(uint64_t h, uint64_t word)
     return h ^ (h >> 31);
 }
 
-static slot *table_find(const table *t, uint64_t key)
+static slot *table_find(const mtable *t, uint64_t key)
 {
     if (!t->cap)
         return NULL;
@@ -153,12 +121,13 @@ static slot *table_find(const table *t, uint64_t key)
     }
 }
 
-static tp_status table_grow(table *t)
+static tp_status table_grow(mtable *t)
 {
     size_t cap = t->cap ? t->cap * 2 : 1024;
-    slot *s = calloc(cap, sizeof *s);
+    slot *s = tp_check_table_alloc(cap * sizeof *s);
     if (!s)
         return TP_ERR_NOMEM;
+    memset(s, 0, cap * sizeof *s);
     for (size_t i = 0; i < t->cap; i++) {
         if (!t->slots[i].key)
             continue;
@@ -173,7 +142,7 @@ static tp_status table_grow(table *t)
     return TP_OK;
 }
 
-static tp_status table_get(table *t, uint64_t key, slot **out)
+static tp_status table_get(mtable *t, uint64_t key, slot **out)
 {
     if ((t->used + 1) * 2 > t->cap) {
         tp_status st = table_grow(t);
@@ -196,41 +165,7 @@ static tp_status table_get(table *t, uint64_t key, slot **out)
 
 /* ---- the matcher's terms ---- */
 
-typedef struct mword {
-    const char *stem;   /* folded; a Russian word's stem without its ending */
-    uint16_t len;
-    uint8_t cls;        /* tp_ru_class */
-} mword;
 
-typedef struct mterm {
-    uint32_t concept;   /* index in concepts, or NONE32 for a house rule's phrase */
-    uint32_t word0;     /* first of its words in words[] (Latin, Cyrillic) */
-    int32_t rule;       /* house rule index for a rule's phrase, else -1 */
-    uint8_t nwords;
-    uint8_t status;     /* tp_term_status */
-    uint8_t side;
-    uint8_t script;
-    uint8_t role;       /* rule phrase: 0 find, 1 with */
-    uint8_t bgn;        /* a Latin form that is also the BGN/PCGN romanisation */
-    uint8_t lang_rank;  /* 0 for en, ru, ja; 1 for a -Latn romanisation */
-    int64_t id;         /* store row id */
-    const char *text;
-    const char *lang;
-    const char *usage;
-    const char *key;    /* folded words joined by spaces, or the folded Japanese string */
-} mterm;
-
-typedef struct mconcept {
-    const char *ext_id;
-    int64_t id;
-    uint32_t preferred[3];   /* preferred term per script (en, ru, ja), or NONE32 */
-    uint8_t sides[3];        /* bit per side used by its terms, per script */
-} mconcept;
-
-typedef struct vec {
-    void *items;
-    size_t count, cap, size;
-} vec;
 
 static void *vec_push(vec *v)
 {
@@ -248,32 +183,7 @@ static void *vec_push(vec *v)
     return p;
 }
 
-#define VEC(type) {NULL, 0, 0, sizeof(type)}
-#define AT(v, type, i) (((type *)(v).items)[i])
 
-struct tp_checker {
-    tp_store *store;
-    tp_norm *norm;
-    arena_block *arena;
-    vec terms, words, concepts, hits;
-    table word_tab;     /* Latin and Cyrillic word windows */
-    table ja_tab;       /* Japanese strings */
-    table rule_tab;     /* the house rules' phrases (rebuilt on every load) */
-    table by_id;        /* store term id -> term index; made when first needed */
-    table house_pref;   /* concept and script -> the term the house style prefers */
-    table macron;       /* folded word -> term whose text writes it with a macron */
-    uint64_t *bloom;    /* one-deletion hashes of the terms, for the misspelling check: a blocked
-                           filter, both bits of a hash in one word (one cache miss a hash) */
-    size_t bloom_words; /* a power of two */
-    uint8_t lengths[2]; /* bit n-1: a Latin (0) or Cyrillic (1) term has n words, n <= 8 */
-    uint8_t *loud;      /* per glossary term: matching it may give a finding or evidence (a
-                           status other than preferred or admitted, a name of one side, a
-                           BGN/PCGN spelling); quiet terms are only counted */
-    uint64_t no_typo[4096]; /* hashes of word sequences lately found to be no misspelling: text
-                               repeats its capitalised words, the check need not */
-    unsigned max_words, ja_max;
-    tp_house house;
-};
 
 /* The key of a place's term in a script, in house_pref. */
 static uint64_t pref_key(uint32_t ci, int script)
@@ -405,7 +315,7 @@ static const char *side_name(int side)
 
 typedef struct build_ctx {
     tp_checker *ck;
-    table *tab;          /* where phrases go */
+    mtable *tab;          /* where phrases go */
     tp_buf fold, tmp;
     tp_error *err;
     int64_t last_concept;
@@ -421,7 +331,9 @@ static tp_status add_hit(tp_checker *ck, slot *s, uint32_t term)
     h->term = term;
     h->word0 = t->word0;
     h->nwords = t->nwords;
+    h->caps = t->caps;
     h->last_len = 0xFF;
+    h->loud = t->concept == NONE32; /* a glossary term's is set by mark_loud */
     if (t->nwords) {
         /* The last word is the one a probe has just matched by hash: checking it from here
          * spares two more cache misses (the word, its stem) for every name found. */
@@ -546,6 +458,34 @@ static int phrase_script(const char *s)
     return sc;
 }
 
+static int is_word_cp(uint32_t c);
+static int is_apostrophe(uint32_t c);
+
+/* Which words of a glossary term of several words begin with a capital (bit i: word i), cut as
+ * text is cut into words; 0 when the cut does not give nw words. A name of several words is
+ * only found where the text capitalises every word the glossary does: "the East Sea", "EAST
+ * SEA", "Sea Of Japan" in a heading, but not "the east sea" of running text. */
+static uint8_t capitals(const char *text, unsigned nw)
+{
+    size_t n = strlen(text);
+    unsigned words = 0;
+    uint8_t mask = 0;
+    int in_word = 0;
+    for (size_t i = 0; i < n;) {
+        int32_t c = tp_utf8_next(text, n, &i);
+        if (c < 0)
+            return 0;
+        int word = is_word_cp((uint32_t)c) || (in_word && is_apostrophe((uint32_t)c));
+        if (word && !in_word) {
+            if (words < 8 && u_isupper(c))
+                mask |= (uint8_t)(1u << words);
+            words++;
+        }
+        in_word = word;
+    }
+    return words == nw ? mask : 0;
+}
+
 /* Adds a term or a rule's phrase to a table. Returns the new term's index in *index. */
 static tp_status add_phrase(build_ctx *b, mterm *proto, const char *text, uint32_t *index)
 {
@@ -649,6 +589,9 @@ static tp_status add_phrase(build_ctx *b, mterm *proto, const char *text, uint32
         return TP_OK;
     }
     t->nwords = (uint8_t)nw;
+    /* Single words keep to any case ("sakhalin" is still Sakhalin); rule phrases too. */
+    if (nw > 1 && proto->rule < 0)
+        t->caps = capitals(text, nw);
     if (nw > ck->max_words)
         ck->max_words = nw;
     slot *s;
@@ -783,20 +726,17 @@ static void mark_bgn(tp_checker *ck)
 static int status_rule(const mterm *t);
 
 /* Which terms need more than counting when found: with 200,000 names, loading a found term and
- * its concept is two cache misses, and most names are in good standing. */
-static tp_status mark_loud(tp_checker *ck, tp_error *err)
+ * its concept is two cache misses, and most names are in good standing. Each hit says so. */
+static void mark_loud(tp_checker *ck)
 {
-    ck->loud = malloc(ck->terms.count ? ck->terms.count : 1);
-    if (!ck->loud)
-        return tp_error_nomem(err);
-    for (size_t i = 0; i < ck->terms.count; i++) {
-        const mterm *t = &AT(ck->terms, mterm, i);
+    for (size_t i = 0; i < ck->hits.count; i++) {
+        hit *h = &AT(ck->hits, hit, i);
+        const mterm *t = &AT(ck->terms, mterm, h->term);
         const mconcept *c = &AT(ck->concepts, mconcept, t->concept);
         uint8_t sides = t->script < 3 ? c->sides[t->script] : 0;
-        ck->loud[i] = status_rule(t) >= 0 || t->bgn ||
-                      ((sides & (sides - 1)) != 0 && t->side != SIDE_HISTORIC);
+        h->loud = status_rule(t) >= 0 || t->bgn ||
+                  ((sides & (sides - 1)) != 0 && t->side != SIDE_HISTORIC);
     }
-    return TP_OK;
 }
 
 static tp_status build_bloom(tp_checker *ck, tp_error *err)
@@ -843,22 +783,38 @@ tp_status tp_checker_new(tp_store *store, tp_norm *norm, tp_checker **out, tp_er
     ck->concepts = (vec)VEC(mconcept);
     ck->hits = (vec)VEC(hit);
     ck->house.japanese_macrons = -1;
-    build_ctx b = {ck, NULL, TP_BUF_INIT, TP_BUF_INIT, err, -1, TP_OK};
-    tp_status st = tp_store_each_term(store, on_store_term, &b, err);
-    if (!st)
-        st = b.failed;
-    tp_buf_free(&b.fold);
-    tp_buf_free(&b.tmp);
-    if (!st) {
-        mark_bgn(ck);
-        st = build_bloom(ck, err);
+    /* The matcher's image saved in the store for the glossary as it is now, when there is one;
+     * else the matcher is built from every term, read in the same snapshot as the stamp the
+     * image is then saved with. An image that cannot be read is built again, a save that fails
+     * only means the next checker builds too: neither is the caller's error. */
+    int64_t stamp = 0;
+    tp_store_image *im = NULL;
+    size_t len = 0;
+    int stamped = tp_store_image_open(store, TP_MATCHER_IMAGE, &stamp, &im, &len, NULL) == TP_OK;
+    int loaded = im && tp_matcher_load(ck, im, len) == TP_OK;
+    tp_store_image_close(im);
+    tp_status st = TP_OK;
+    if (!loaded) {
+        build_ctx b = {ck, NULL, TP_BUF_INIT, TP_BUF_INIT, err, -1, TP_OK};
+        st = tp_store_each_term(store, on_store_term, &b, err);
+        if (!st)
+            st = b.failed;
+        tp_buf_free(&b.fold);
+        tp_buf_free(&b.tmp);
+        if (!st) {
+            mark_bgn(ck);
+            st = build_bloom(ck, err);
+        }
+        if (!st)
+            mark_loud(ck);
     }
-    if (!st)
-        st = mark_loud(ck, err);
+    tp_store_read_end(store);
     if (st) {
         tp_checker_free(ck);
         return st;
     }
+    if (!loaded && stamped && ck->terms.count >= TP_MATCHER_IMAGE_MIN_TERMS)
+        tp_matcher_save(ck, stamp, NULL);
     *out = ck;
     return TP_OK;
 }
@@ -878,7 +834,6 @@ void tp_checker_free(tp_checker *ck)
     free(ck->by_id.slots);
     free(ck->macron.slots);
     free(ck->bloom);
-    free(ck->loud);
     tp_house_free(&ck->house);
     arena_free(ck->arena);
     free(ck);
@@ -965,7 +920,7 @@ static tp_status run_rule_examples(tp_checker *ck, const char *path, tp_error *e
 tp_status tp_checker_load_rules(tp_checker *ck, const char *path, tp_error *err)
 {
     tp_house old = ck->house;
-    table old_tab = ck->rule_tab;
+    mtable old_tab = ck->rule_tab;
     size_t nt = ck->terms.count, nw = ck->words.count, nh = ck->hits.count;
     memset(&ck->house, 0, sizeof ck->house);
     ck->house.japanese_macrons = -1;
@@ -973,7 +928,7 @@ tp_status tp_checker_load_rules(tp_checker *ck, const char *path, tp_error *err)
     /* New phrases go after the previous style's, which stay intact until this load has
      * succeeded (then nothing refers to them any more). */
     build_ctx b = {ck, &ck->rule_tab, TP_BUF_INIT, TP_BUF_INIT, err, -1, TP_OK};
-    table old_pref = ck->house_pref;
+    mtable old_pref = ck->house_pref;
     memset(&ck->house_pref, 0, sizeof ck->house_pref);
     tp_status st = tp_house_parse(path, &ck->house, on_rule_phrase, &b, err);
     tp_buf_free(&b.fold);
@@ -1015,6 +970,9 @@ typedef struct token {
     uint8_t cap;             /* begins with a capital */
     uint8_t nonascii;
     uint8_t inert;           /* no name, misspelling or evidence starts here (see end_word) */
+    uint8_t looked;          /* first is set */
+    const slot *first;       /* the word's slot as a name's first word (one stem), or NULL:
+                                looked up a word after it was read, its hit fetched meanwhile */
     unsigned long line, col, eline, ecol;
     uint32_t sentence;
 } token;
@@ -1443,12 +1401,16 @@ static void term_match(tp_check_doc *d, uint32_t ti, unsigned long line, unsigne
     o->side = t->side;
     o->script = t->script;
     o->found = dup_str(found);
-    /* A deliberate pairing: another side's name of the same place in the same sentence. */
-    for (size_t i = d->occs.count - 1; i-- > 0;) {
+    /* A deliberate pairing: another side's name of the same place in the same sentence.
+     * Occurrences are recorded nearly in text order: Latin and Cyrillic names wait in the
+     * queue while a Japanese run is matched, so a few of an earlier sentence may come after
+     * one of this sentence. */
+    size_t older = 0;
+    for (size_t i = d->occs.count - 1; i-- > 0 && older <= QUEUE;) {
         occ *p = &AT(d->occs, occ, i);
         if (p->sentence != sentence)
-            break;
-        if (p->concept == o->concept && p->side != o->side)
+            older++;
+        else if (p->concept == o->concept && p->side != o->side)
             p->paired = o->paired = 1;
     }
 }
@@ -1471,6 +1433,9 @@ static int words_fit(const tp_checker *ck, const hit *h, const tp_check_doc *d,
 {
     if (h->nwords != n)
         return 0;
+    for (size_t i = 0; h->caps && i < n; i++)
+        if (((h->caps >> i) & 1) && !d->q[(d->qh + i) % QUEUE].cap)
+            return 0;
     if (h->last_len != 0xFF) {
         const token *tk = &d->q[(d->qh + n - 1) % QUEUE];
         size_t sl = tk->stems[choice[n - 1]];
@@ -1496,9 +1461,10 @@ typedef struct best {
     size_t n;                /* words matched, 0 for none */
     uint32_t terms[8];
     size_t count;
+    int loud;                /* one of them is loud (hit.loud) */
 } best;
 
-static void search(tp_check_doc *d, const table *tab, size_t depth, uint64_t h, uint8_t *choice,
+static void search(tp_check_doc *d, const mtable *tab, size_t depth, uint64_t h, uint8_t *choice,
                    best *b)
 {
     const tp_checker *ck = d->ck;
@@ -1509,7 +1475,8 @@ static void search(tp_check_doc *d, const table *tab, size_t depth, uint64_t h, 
         return;
     for (uint8_t c = 0; c < tk->nstems; c++) {
         uint64_t h2 = window_mix(h, tk->h[c]);
-        const slot *s = table_find(tab, h2);
+        const slot *s = depth == 0 && tk->looked && tab == &ck->word_tab ? tk->first
+                                                                         : table_find(tab, h2);
         if (!s)
             continue;
         choice[depth] = c;
@@ -1521,9 +1488,12 @@ static void search(tp_check_doc *d, const table *tab, size_t depth, uint64_t h, 
             if (depth + 1 > b->n) {
                 b->n = depth + 1;
                 b->count = 0;
+                b->loud = 0;
             }
-            if (depth + 1 == b->n && b->count < 8)
+            if (depth + 1 == b->n && b->count < 8) {
                 b->terms[b->count++] = ti;
+                b->loud |= x->loud;
+            }
         }
         if (s->prefix)
             search(d, tab, depth + 1, h2, choice, b);
@@ -1962,12 +1932,12 @@ static void match_head(tp_check_doc *d)
         return;
     }
     uint8_t choice[MAX_WORDS];
-    best b = {0, {0}, 0}, r = {0, {0}, 0};
+    best b = {0, {0}, 0, 0}, r = {0, {0}, 0, 0};
     search(d, &ck->word_tab, 0, FNV0, choice, &b);
     if (ck->rule_tab.used)
         search(d, &ck->rule_tab, 0, FNV0, choice, &r);
     size_t n = b.n > r.n ? b.n : r.n;
-    if (n > 0 && r.n == 0 && b.count == 1 && !d->seg_role && !ck->loud[b.terms[0]]) {
+    if (n > 0 && r.n == 0 && b.count == 1 && !d->seg_role && !b.loud) {
         /* A name in good standing that no whole-document rule needs: counted, and its words
          * are still romanisation evidence. */
         d->names++;
@@ -2161,6 +2131,23 @@ static int is_sentence_end(uint32_t c)
            c == 0x2026 || c == ';';
 }
 
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
+/* Looks a queued word up as a name's first word, and fetches the hit it leads to. */
+static void look_ahead(const tp_checker *ck, token *t)
+{
+    if (t->looked || t->nstems != 1)
+        return;
+    t->looked = 1;
+    t->first = table_find(&ck->word_tab, window_mix(FNV0, t->h[0]));
+    if (t->first && t->first->head != NONE32)
+        PREFETCH(&AT(ck->hits, hit, t->first->head));
+}
+
 static void end_word(tp_check_doc *d)
 {
     if (!d->wlen)
@@ -2244,14 +2231,28 @@ static void end_word(tp_check_doc *d)
      * is never queued (English text then runs through an almost empty queue). */
     t->inert = !t->cap && !t->nonascii && ns == 1 && !ck->rule_tab.used &&
                !table_find(&ck->word_tab, window_mix(FNV0, t->h[0]));
-    if (!t->inert || d->qn > 0)
+    t->looked = 0;
+    if (!t->inert || d->qn > 0) {
+        /* With a large glossary the slot of a name's first word, and then its hit, are each
+         * a cache miss: they are fetched ahead, the slot now and the hit two words later,
+         * while the words that decide the longest match are read. */
+        if (d->qn > 1)
+            look_ahead(ck, &d->q[(d->qh + d->qn - 2) % QUEUE]);
+        if (ns == 1 && ck->word_tab.cap)
+            PREFETCH(&ck->word_tab.slots[window_mix(FNV0, t->h[0]) & (ck->word_tab.cap - 1)]);
         d->qn++;
+    }
     d->wlen = 0;
     d->hard = 0;
     d->slen = 0;
     d->newlines = 0;
-    /* Enough held back to choose the longest match at the head. */
-    if (d->qn > ck->max_words + 3)
+    /* Enough held back to choose the longest match at the head: the longest term, and three
+     * words for the misspelling and romanisation checks. Nothing runs across a hard break, so
+     * a word after one lets everything before it be matched at once. */
+    size_t ahead = ck->max_words > 3 ? ck->max_words : 3;
+    if (d->qn > 1 && !d->q[(d->qh + d->qn - 1) % QUEUE].joined)
+        drain(d, 1);
+    else if (d->qn > ahead)
         match_head(d);
     while (d->qn && d->q[d->qh].inert)
         pop(d, 1);
@@ -2508,15 +2509,40 @@ static int is_ascii_alnum(unsigned char c)
 tp_status tp_check_text_at(tp_check_doc *d, const char *s, size_t len, unsigned long line,
                            unsigned long col)
 {
+    const tp_checker *ck = d->ck;
+    /* Whole lower-case words may be let go as they are read (see below) when nothing is held
+     * back and no house rule could start with them. */
+    int let_go = !ck->rule_tab.used;
     for (size_t i = 0; i < len;) {
         unsigned char b = (unsigned char)s[i];
         if (!d->ja_n && is_ascii_alnum(b)) {
-            /* A run of ASCII letters and digits: put_cp's first case, a run at a time. */
+            /* A run of ASCII letters and digits: put_cp's first case, a run at a time, folded
+             * (for letters and digits, lower case is bit 0x20) and hashed as it is read. */
             size_t j = i + 1;
             unsigned long upper = b >= 'A';
-            while (j < len && is_ascii_alnum((unsigned char)s[j]))
-                upper += (unsigned char)s[j++] >= 'A';
+            uint64_t h = (FNV0 ^ (b | 0x20u)) * 0x100000001b3ULL;
+            while (j < len && is_ascii_alnum((unsigned char)s[j])) {
+                unsigned char c = (unsigned char)s[j++];
+                upper += c >= 'A';
+                h = (h ^ (c | 0x20u)) * 0x100000001b3ULL;
+            }
             size_t n = j - i;
+            /* Most words of a text are whole lower-case words that start no name: when the
+             * queue is empty, such a word would be dropped by end_word as soon as it was read
+             * (it is inert), so it is dropped here without being copied. What follows it must
+             * end it: ASCII other than an apostrophe (a non-ASCII letter or apostrophe could
+             * continue it). */
+            if (let_go && d->wlen == 0 && d->qn == 0 && j < len && b >= 'a' && n <= WORD_MAX &&
+                (unsigned char)s[j] < 0x80 && s[j] != '\'' &&
+                !table_find(&ck->word_tab, window_mix(FNV0, h))) {
+                d->letters[SC_LATIN] += upper;
+                d->hard = 0;
+                d->slen = 0;
+                d->newlines = 0;
+                col += n;
+                i = j;
+                continue;
+            }
             if (d->wlen == 0) {
                 d->wscript = SC_LATIN;
                 d->wline = line;
@@ -2568,6 +2594,15 @@ static size_t check_count(const char *s, size_t n, size_t *count)
 {
     size_t i = 0, cps = 0;
     while (i < n) {
+        uint64_t w;
+        if (i + 8 <= n && (memcpy(&w, s + i, 8),
+                           ((w | (w - 0x0101010101010101ULL)) & 0x8080808080808080ULL) == 0)) {
+            /* Eight bytes of ASCII other than NUL (a byte 0 or above 0x7F sets its top bit
+             * in w or in w - 1; a borrow only runs on from a byte 0). */
+            i += 8;
+            cps += 8;
+            continue;
+        }
         if ((unsigned char)s[i] - 1u < 0x7Fu) {
             i++;
             cps++;

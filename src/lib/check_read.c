@@ -199,19 +199,58 @@ static tp_status span_line(tp_reader *r, tp_check_doc *doc, const char *s, size_
     return st;
 }
 
+/* Nonzero when a line starts a block that ends the paragraph before it (and so any code span
+ * left open in it): an ATX heading, a list item, a block quote, a thematic break or a setext
+ * underline. */
+static int block_start(const char *s, size_t len)
+{
+    size_t i = indent(s, len);
+    if (i > 3 || i >= len)
+        return 0;
+    char x = s[i];
+    size_t k = i;
+    if (x == '#') {
+        while (k < len && s[k] == '#')
+            k++;
+        return k - i <= 6 && (k == len || s[k] == ' ' || s[k] == '\t');
+    }
+    if (x == '>')
+        return 1;
+    if ((x == '-' || x == '*' || x == '+') && i + 1 < len && (s[i + 1] == ' ' || s[i + 1] == '\t'))
+        return 1;
+    if (x >= '0' && x <= '9') {
+        while (k < len && k - i < 10 && s[k] >= '0' && s[k] <= '9')
+            k++;
+        return k < len && (s[k] == '.' || s[k] == ')') && (k + 1 == len || s[k + 1] == ' ');
+    }
+    if (x == '-' || x == '*' || x == '_' || x == '=') {
+        /* Three or more of one mark, spaces between: a break, or a setext heading's line. */
+        size_t marks = 0;
+        for (k = i; k < len; k++) {
+            if (s[k] == x)
+                marks++;
+            else if (s[k] != ' ' && s[k] != '\t')
+                return 0;
+        }
+        return marks >= 3 || (x == '=' && marks >= 1);
+    }
+    return 0;
+}
+
 static tp_status markdown_line(tp_reader *r, tp_check_doc *doc, const char *s, size_t len,
                                unsigned long line)
 {
     cursor c = {s, len, 0, 1, line};
     tp_status st = TP_OK;
     if (r->span_run) {
-        /* A blank line or a fence ends the paragraph, and with it the open code span. */
+        /* A blank line, a fence or the start of another block (a heading, a list item...) ends
+         * the paragraph, and with it the open code span. */
         size_t b = 0;
         int ch;
         size_t fl;
         while (b < len && (s[b] == ' ' || s[b] == '\t'))
             b++;
-        int ends = b == len || is_fence(s, len, &ch, &fl);
+        int ends = b == len || is_fence(s, len, &ch, &fl) || block_start(s, len);
         int done = 0;
         if (!ends && (st = span_line(r, doc, s, len, line, &done)))
             return st;
@@ -527,6 +566,107 @@ static void segment_end(tp_reader *r, tp_check_doc *doc)
     tp_check_segment(doc, TP_SEG_NONE, NULL);
 }
 
+/* ---- XLIFF content not to be translated ---- */
+
+static int translate_no(const tp_translate_stack *st)
+{
+    if (!st->depth)
+        return 0;
+    unsigned top = st->depth > 64 ? 63 : st->depth - 1;
+    return (int)((st->bits >> top) & 1);
+}
+
+/* An element opens (its translate attribute: 1 for "no", 0 for "yes", -1 absent) or closes. */
+static void translate_push(tp_translate_stack *st, int no)
+{
+    if (no < 0)
+        no = translate_no(st);
+    if (st->depth < 64) {
+        st->bits &= ~(1ULL << st->depth);
+        st->bits |= (uint64_t)no << st->depth;
+    }
+    st->depth++;
+}
+
+static void translate_pop(tp_translate_stack *st)
+{
+    if (st->depth)
+        st->depth--;
+}
+
+/* The translate attribute of a tag: 1 "no", 0 "yes", -1 absent (or another value). */
+static int translate_attr(const char *t, size_t len)
+{
+    size_t vl = 0;
+    const char *v = attribute(t, len, "translate", &vl);
+    if (v && vl == 2 && !strncasecmp(v, "no", 2))
+        return 1;
+    if (v && vl == 3 && !strncasecmp(v, "yes", 3))
+        return 0;
+    return -1;
+}
+
+/* Nonzero inside XLIFF content that is not to be translated, and so not checked. */
+static int protected_text(const tp_reader *r)
+{
+    return translate_no(&r->units) || translate_no(&r->marks) || r->sm_open > 0 ||
+           r->ignorable_depth > 0;
+}
+
+/* Follows translate="no" and protected markup; returns 1 when the tag was inline markup of it
+ * (mrk, sm, em), which the caller need not look at again. Text stops at every change between
+ * protected and not: no name runs across it. */
+static int xliff_protection(tp_reader *r, tp_check_doc *doc, const char *t, size_t len,
+                            const char *name, size_t n, int closing, int self_closing)
+{
+    int before = protected_text(r);
+    int inline_tag = 1;
+    if (is_name(name, n, "file") || is_name(name, n, "group") || is_name(name, n, "unit") ||
+        is_name(name, n, "trans-unit")) {
+        inline_tag = 0;
+        if (closing)
+            translate_pop(&r->units);
+        else if (!self_closing)
+            translate_push(&r->units, translate_attr(t, len));
+    } else if (is_name(name, n, "ignorable")) {
+        inline_tag = 0;
+        if (!self_closing)
+            r->ignorable_depth += closing ? (r->ignorable_depth > 0 ? -1 : 0) : 1;
+    } else if (is_name(name, n, "mrk")) {
+        if (closing) {
+            translate_pop(&r->marks);
+        } else if (!self_closing) {
+            int no = translate_attr(t, len);
+            size_t vl = 0;
+            const char *v = attribute(t, len, "mtype", &vl);
+            if (v && vl == 9 && !strncmp(v, "protected", 9))
+                no = 1; /* XLIFF 1.2 */
+            translate_push(&r->marks, no);
+        }
+    } else if (is_name(name, n, "sm") && !closing) {
+        if (translate_attr(t, len) == 1) {
+            if (r->sm_open < 8)
+                copy_attribute(t, len, "id", r->sm_ids[r->sm_open]);
+            r->sm_open++;
+        }
+    } else if (is_name(name, n, "em") && !closing && r->sm_open > 0) {
+        char ref[16];
+        copy_attribute(t, len, "startRef", ref);
+        int kept = r->sm_open < 8 ? r->sm_open : 8, i = kept - 1;
+        while (i >= 0 && strcmp(r->sm_ids[i], ref) != 0)
+            i--;
+        if (i >= 0)
+            memmove(r->sm_ids[i], r->sm_ids[i + 1], (size_t)(kept - 1 - i) * sizeof r->sm_ids[0]);
+        if (i >= 0 || r->sm_open > kept)
+            r->sm_open--; /* past eight, an end whose start was not kept ends one of them */
+    } else {
+        inline_tag = 0;
+    }
+    if (before != protected_text(r))
+        tp_check_gap(doc, 0);
+    return inline_tag && r->in_seg;
+}
+
 /* The structure of XLIFF 1.2 (file, trans-unit, source, target), XLIFF 2 (xliff, segment,
  * source, target) and TMX (header, tu, tuv, seg). Returns 1 when the tag was one of them or
  * inline markup inside a segment, which splits no name; 0 leaves the tag to end_tag. */
@@ -573,6 +713,8 @@ static int bilingual_tag(tp_reader *r, tp_check_doc *doc, const char *t, size_t 
         return 1;
     }
     /* XLIFF */
+    if (xliff_protection(r, doc, t, len, name, n, closing, self_closing))
+        return 1;
     if (is_name(name, n, "file") && !closing && r->bilingual == BI_XLIFF1) {
         copy_attribute(t, len, "source-language", r->src_lang);
         copy_attribute(t, len, "target-language", r->trg_lang);
@@ -583,7 +725,7 @@ static int bilingual_tag(tp_reader *r, tp_check_doc *doc, const char *t, size_t 
     } else if ((is_name(name, n, "source") || is_name(name, n, "target")) && !r->aside_depth) {
         if (closing) {
             segment_end(r, doc);
-        } else if (!self_closing) {
+        } else if (!self_closing && !translate_no(&r->units) && !r->ignorable_depth) {
             int source = name[0] == 's';
             copy_attribute(t, len, "xml:lang", lang);
             segment_start(r, doc, source ? TP_SEG_SOURCE : TP_SEG_TARGET,
@@ -705,7 +847,7 @@ static uint32_t entity(const char *s, size_t len, size_t *n)
 static int is_text(const tp_reader *r)
 {
     if (r->bilingual)
-        return r->in_seg && !r->code_depth;
+        return r->in_seg && !r->code_depth && !protected_text(r);
     return r->skip_depth == 0;
 }
 

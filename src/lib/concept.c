@@ -39,8 +39,10 @@ void tp_concept_free(tp_concept *c)
         return;
     for (size_t i = 0; i < c->term_count; i++)
         term_clear(&c->terms[i]);
-    for (size_t i = 0; i < c->link_count; i++)
-        free(c->links[i]);
+    for (size_t i = 0; i < c->link_count; i++) {
+        free(c->links[i].target);
+        free(c->links[i].text);
+    }
     free(c->terms);
     free(c->links);
     free(c->ext_id);
@@ -76,15 +78,23 @@ tp_status tp_concept_add_term(tp_concept *c, const tp_term *t, tp_error *err)
     return TP_OK;
 }
 
-tp_status tp_concept_add_link(tp_concept *c, const char *ext_id, tp_error *err)
+tp_status tp_concept_add_link(tp_concept *c, const char *ext_id, const char *text,
+                              tp_error *err)
 {
-    char **links = realloc(c->links, (c->link_count + 1) * sizeof *links);
+    if (!ext_id)
+        return tp_error_set(err, TP_ERR_ARG, "a link needs a target");
+    tp_link *links = realloc(c->links, (c->link_count + 1) * sizeof *links);
     if (!links)
         return tp_error_nomem(err);
     c->links = links;
-    if (!(c->links[c->link_count] = strdup(ext_id)))
+    int failed = 0;
+    tp_link l = {dup_or_null(ext_id, &failed), dup_or_null(text, &failed)};
+    if (failed) {
+        free(l.target);
+        free(l.text);
         return tp_error_nomem(err);
-    c->link_count++;
+    }
+    c->links[c->link_count++] = l;
     return TP_OK;
 }
 
@@ -172,10 +182,13 @@ tp_status tp_concept_merge(tp_concept *into, const tp_concept *from, tp_error *e
             return st;
     }
     for (size_t i = 0; i < from->link_count; i++) {
-        int have = 0;
-        for (size_t j = 0; j < into->link_count && !have; j++)
-            have = !strcmp(into->links[j], from->links[i]);
-        if (!have && (st = tp_concept_add_link(into, from->links[i], err)))
+        const tp_link *l = &from->links[i];
+        tp_link *same = NULL;
+        for (size_t j = 0; j < into->link_count && !same; j++)
+            if (!strcmp(into->links[j].target, l->target))
+                same = &into->links[j];
+        if (same ? (st = fill(&same->text, l->text, err))
+                 : (st = tp_concept_add_link(into, l->target, l->text, err)))
             return st;
     }
     return TP_OK;

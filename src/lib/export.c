@@ -337,14 +337,18 @@ static tp_status write_entry(void *ctx, tp_concept *c, unsigned long line, tp_er
     if (c->source)
         make(&it, NULL, "admin", "source", c->source);
     for (size_t i = 0; i < c->link_count; i++) {
+        const tp_link *l = &c->links[i];
         /* A target outside this file would break IDREF validity: name it without target=. */
         tp_concept *target = NULL;
-        int inside = tp_store_find_concept(x->store, c->links[i], &target, NULL) == TP_OK &&
-                     id_ok(c->links[i]) && !x->o->langs && !x->o->statuses;
+        int found = tp_store_find_concept(x->store, l->target, &target, NULL) == TP_OK;
+        int inside = found && id_ok(l->target) && !x->o->langs && !x->o->statuses;
+        /* Without a display text of its own, the reference shows the target's English name. */
+        const tp_term *name = found && !l->text ? tp_concept_preferred(target, "en") : NULL;
+        xmlNodePtr n = make(&it, NULL, "ref", "crossReference",
+                            l->text ? l->text : name ? name->text : l->target);
         tp_concept_free(target);
-        xmlNodePtr n = make(&it, NULL, "ref", "crossReference", c->links[i]);
         if (inside)
-            xmlSetProp(n, BAD_CAST "target", BAD_CAST c->links[i]);
+            xmlSetProp(n, BAD_CAST "target", BAD_CAST l->target);
     }
     for (xmlNodePtr n = kept; n; n = n->next)
         if (n->type == XML_ELEMENT_NODE && !is_element(n, "langSec"))

@@ -3,11 +3,11 @@
 #include "toponym/norm.h"
 #include "buf_int.h"
 #include "error_int.h"
+#include "mecab_int.h"
 #include "norm_int.h"
 #include "roman_int.h"
 #include "utf8_int.h"
 
-#include <mecab.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -39,8 +39,14 @@ tp_status tp_norm_new(tp_norm **out, tp_error *err)
         return tp_error_set(err, TP_ERR_DEPENDENCY, "ICU normalisation data unavailable: %s",
                             u_errorName(uerr));
     }
-    /* MeCab reads /etc/mecabrc for its dictionary (mecab-ipadic-utf8 on Debian). */
-    n->mecab = mecab_new2("");
+    /* MeCab reads /etc/mecabrc for its dictionary (mecab-ipadic-utf8 on Debian); without one
+     * the normaliser works without readings, but running out of memory is a failure. */
+    tp_status st = tp_mecab_new(&n->mecab);
+    if (st) {
+        free(n);
+        return st == TP_ERR_NOMEM ? tp_error_nomem(err)
+                                  : tp_error_set(err, st, "MeCab failed to start");
+    }
     *out = n;
     return TP_OK;
 }
@@ -49,8 +55,7 @@ void tp_norm_free(tp_norm *n)
 {
     if (!n)
         return;
-    if (n->mecab)
-        mecab_destroy(n->mecab);
+    tp_mecab_free(n->mecab);
     free(n);
 }
 
@@ -383,12 +388,8 @@ static tp_status reading_buf(tp_norm *n, const char *text, size_t len, tp_buf *o
         return TP_ERR_NOMEM;
     memcpy(copy, text, len);
     copy[len] = '\0';
-    const mecab_node_t *node = mecab_sparse_tonode2(n->mecab, copy, len);
-    if (!node) {
-        free(copy);
-        return TP_ERR_DEPENDENCY;
-    }
-    tp_status st = TP_OK;
+    const mecab_node_t *node;
+    tp_status st = tp_mecab_parse(n->mecab, copy, len, &node);
     for (; node && !st; node = node->next) {
         if (node->stat == MECAB_BOS_NODE || node->stat == MECAB_EOS_NODE)
             continue;

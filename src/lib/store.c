@@ -125,7 +125,37 @@ static const char *const migrations[] = {
     "  last_unit INTEGER NOT NULL,"      /* deltas start from */
     "  ids BLOB NOT NULL,"               /* varint (variant, unit) deltas, ascending */
     "  PRIMARY KEY(gram, seq)) WITHOUT ROWID;",
-    /* 4 -> 5: a unit is one row, its variants, props and notes packed in body (an import wrote
+    /* 4 -> 5: a cross-reference keeps its display text (TBX <ref>'s content), in the store and
+     * in the undo history. */
+    "ALTER TABLE concept_link ADD COLUMN text TEXT;"
+    "ALTER TABLE undo_link ADD COLUMN text TEXT;",
+    /* 5 -> 6: images built from the glossary, such as the style checker's matcher (seconds to
+     * build from 200,000 terms; store_terms.c). An image is valid for the glossary_stamp it was
+     * built at. Every change of the glossary raises the stamp and drops the images: once a
+     * transaction through the history (every write of terms or concepts records a change, and
+     * undo and forgetting the history delete changes), and for each term or concept row
+     * updated or deleted by any path. Inserting terms fires nothing: an import pays nothing a
+     * row. (IF NOT EXISTS: a test may take a store back to an older format by user_version
+     * alone.) */
+    "CREATE TABLE IF NOT EXISTS glossary_stamp(n INTEGER NOT NULL);"
+    "INSERT INTO glossary_stamp SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM glossary_stamp);"
+    "CREATE TABLE IF NOT EXISTS glossary_image("
+    "  name TEXT PRIMARY KEY,"
+    "  stamp INTEGER NOT NULL,"
+    "  image BLOB NOT NULL);"
+    "CREATE TRIGGER IF NOT EXISTS glossary_change_added AFTER INSERT ON change BEGIN"
+    "  UPDATE glossary_stamp SET n = n + 1; DELETE FROM glossary_image; END;"
+    "CREATE TRIGGER IF NOT EXISTS glossary_change_deleted AFTER DELETE ON change BEGIN"
+    "  UPDATE glossary_stamp SET n = n + 1; DELETE FROM glossary_image; END;"
+    "CREATE TRIGGER IF NOT EXISTS glossary_term_updated AFTER UPDATE ON term BEGIN"
+    "  UPDATE glossary_stamp SET n = n + 1; DELETE FROM glossary_image; END;"
+    "CREATE TRIGGER IF NOT EXISTS glossary_term_deleted AFTER DELETE ON term BEGIN"
+    "  UPDATE glossary_stamp SET n = n + 1; DELETE FROM glossary_image; END;"
+    "CREATE TRIGGER IF NOT EXISTS glossary_concept_updated AFTER UPDATE ON concept BEGIN"
+    "  UPDATE glossary_stamp SET n = n + 1; DELETE FROM glossary_image; END;"
+    "CREATE TRIGGER IF NOT EXISTS glossary_concept_deleted AFTER DELETE ON concept BEGIN"
+    "  UPDATE glossary_stamp SET n = n + 1; DELETE FROM glossary_image; END;",
+    /* 6 -> 7: a unit is one row, its variants, props and notes packed in body (an import wrote
      * about eight rows a unit); the indexes are lists in chunks of about 4 KB (tm_list, row id
      * list << 12 | chunk): a list per n-gram, and per hash bucket for a variant's exact folded
      * text and a unit's content. tp_store_tm_upgrade moves the units after this runs. */
@@ -148,7 +178,7 @@ static const char *const migrations[] = {
 };
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(sizeof migrations / sizeof migrations[0] == TP_STORE_SCHEMA_VERSION,
-               "store.h's TP_STORE_SCHEMA_VERSION names the last migration");
+               "TP_STORE_SCHEMA_VERSION must be the number of migrations");
 
 tp_status tp_store_db_error(tp_store *s, tp_error *err, const char *what)
 {
@@ -221,7 +251,7 @@ static tp_status check_schema(tp_store *s, const char *path, tp_error *err)
     for (int v = version; v < MIGRATION_COUNT; v++)
         if ((st = tp_store_exec(s, migrations[v], err)))
             goto fail;
-    if (version < 5 && (st = tp_store_tm_upgrade(s, err)))
+    if (version < 7 && (st = tp_store_tm_upgrade(s, err)))
         goto fail;
     char sql[96];
     snprintf(sql, sizeof sql, "PRAGMA application_id=%d; PRAGMA user_version=%d", TP_APPLICATION_ID,
@@ -232,6 +262,27 @@ static tp_status check_schema(tp_store *s, const char *path, tp_error *err)
     return TP_OK;
 fail:
     sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return st;
+}
+
+tp_status tp_store_create_format(const char *path, int format, tp_error *err)
+{
+    if (format < 1 || format > MIGRATION_COUNT)
+        return tp_error_set(err, TP_ERR_ARG, "no store format %d", format);
+    sqlite3 *db = NULL;
+    tp_status st = TP_OK;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK)
+        st = tp_error_set(err, TP_ERR_IO, "%s: %s", path, db ? sqlite3_errmsg(db) : "no memory");
+    char sql[96];
+    snprintf(sql, sizeof sql, "PRAGMA application_id=%d; PRAGMA user_version=%d", TP_APPLICATION_ID,
+             format);
+    for (int v = -1; !st && v <= format; v++) {
+        const char *step = v < 0 ? "PRAGMA journal_mode=WAL" : v < format ? migrations[v] : sql;
+        if (sqlite3_exec(db, step, NULL, NULL, NULL) != SQLITE_OK)
+            st = tp_error_set(err, TP_ERR_STORE, "%s: %s", path, sqlite3_errmsg(db));
+    }
+    sqlite3_close(db);
     return st;
 }
 
@@ -276,7 +327,8 @@ static tp_status prepare_all(tp_store *s, tp_error *err)
         (st = tp_store_prepare(s, &s->ins_fuzz,
                       "INSERT OR IGNORE INTO term_fuzz(hash, term_id) VALUES(?1,?2)", err)) ||
         (st = tp_store_prepare(s, &s->ins_link,
-                      "INSERT OR IGNORE INTO concept_link(concept_id, target) VALUES(?1,?2)",
+                      "INSERT OR IGNORE INTO concept_link(concept_id, target, text) "
+                      "VALUES(?1,?2,?3)",
                       err)) ||
         (st = tp_store_history_prepare(s, err)))
         return st;
@@ -320,6 +372,8 @@ static double seconds_now(void)
 static int busy_wait(void *ctx, int tries)
 {
     tp_store *s = ctx;
+    if (s->no_wait)
+        return 0;
     double now = seconds_now();
     if (tries == 0)
         s->busy_since = now;
@@ -602,7 +656,8 @@ tp_status tp_store_insert_concept(tp_store *s, tp_concept *c, tp_error *err)
     tp_status st = TP_OK;
     for (size_t i = 0; !st && i < c->link_count; i++) {
         sqlite3_bind_int64(s->ins_link, 1, c->id);
-        tp_store_bind_text(s->ins_link, 2, c->links[i]);
+        tp_store_bind_text(s->ins_link, 2, c->links[i].target);
+        tp_store_bind_text(s->ins_link, 3, c->links[i].text);
         st = tp_store_step_done(s, s->ins_link, err, "cannot store link");
     }
     for (size_t i = 0; !st && i < c->term_count; i++) {
@@ -706,7 +761,7 @@ static tp_status read_parts(tp_store *s, tp_concept *c, tp_error *err)
                                  "source, extra FROM term WHERE concept_id = ?1 ORDER BY seq",
                                  err)) ||
          (res = tp_store_prepare(s, &s->rd_links,
-                                 "SELECT target FROM concept_link WHERE concept_id = ?1 "
+                                 "SELECT target, text FROM concept_link WHERE concept_id = ?1 "
                                  "ORDER BY target", err))))
         return res;
     sqlite3_bind_int64(s->rd_terms, 1, c->id);
@@ -736,7 +791,8 @@ static tp_status read_parts(tp_store *s, tp_concept *c, tp_error *err)
         return res;
     sqlite3_bind_int64(s->rd_links, 1, c->id);
     while (!res && (rc = sqlite3_step(s->rd_links)) == SQLITE_ROW)
-        res = tp_concept_add_link(c, tp_store_col_text(s->rd_links, 0), err);
+        res = tp_concept_add_link(c, tp_store_col_text(s->rd_links, 0),
+                                  tp_store_col_text(s->rd_links, 1), err);
     if (!res && rc != SQLITE_DONE)
         res = tp_store_db_error(s, err, "cannot read links");
     sqlite3_reset(s->rd_links);

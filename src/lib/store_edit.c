@@ -28,7 +28,8 @@ tp_status tp_store_history_prepare(tp_store *s, tp_error *err)
                                "WHERE concept_id = ?2", err)))
         return st;
     return tp_store_prepare(s, &s->rec_links,
-                            "INSERT INTO undo_link SELECT ?1, concept_id, target FROM "
+                            "INSERT INTO undo_link(change_id, concept_id, target, text) SELECT ?1, "
+                            "concept_id, target, text FROM "
                             "concept_link WHERE concept_id = ?2", err);
 }
 
@@ -375,7 +376,7 @@ static tp_status restore(tp_store *s, int64_t change, tp_error *err)
                            "extra FROM undo_term WHERE change_id = ?1 AND concept_id = ?2 ORDER "
                            "BY seq", -1, &ts, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(s->db,
-                           "SELECT target FROM undo_link WHERE change_id = ?1 AND concept_id = ?2",
+                           "SELECT target, text FROM undo_link WHERE change_id = ?1 AND concept_id = ?2",
                            -1, &ls, NULL) != SQLITE_OK)
         res = tp_store_db_error(s, err, "cannot read the history");
     if (!res)
@@ -416,7 +417,8 @@ static tp_status restore(tp_store *s, int64_t change, tp_error *err)
         sqlite3_bind_int64(ls, 1, change);
         sqlite3_bind_int64(ls, 2, c->id);
         while (!res && sqlite3_step(ls) == SQLITE_ROW)
-            res = tp_concept_add_link(c, tp_store_col_text(ls, 0), err);
+            res = tp_concept_add_link(c, tp_store_col_text(ls, 0), tp_store_col_text(ls, 1),
+                                      err);
         sqlite3_reset(ls);
         if (!res)
             res = tp_store_insert_concept(s, c, err);

@@ -32,6 +32,8 @@ struct tp_store {
                           commit alone) */
     int committing;    /* our COMMIT is running */
     double busy_since; /* when the current wait for another writer began (seconds) */
+    int no_wait;       /* a write that is best effort (a cached image) gives up at once when
+                          another process is writing */
     struct tp_store_tm *tm; /* the translation memory's statements (store_tm.c), or NULL */
 };
 
@@ -55,9 +57,10 @@ void tp_store_tm_close(tp_store *s);
  * tp_store_commit before COMMIT. Discard drops them (rollback). */
 tp_status tp_store_tm_flush(tp_store *s, tp_error *err);
 void tp_store_tm_discard(tp_store *s);
-/* Moves the units of format 4 (tm_unit_v4, tm_variant_v4, their props and notes in tm_meta)
- * into the rows of format 5 and builds the index lists, then drops the old tables. Run by the
- * migration to format 5, inside its transaction. */
+/* Moves the units of the earlier layout (formats 3 to 6; its tables renamed tm_unit_v4 and
+ * tm_variant_v4, their props and notes in tm_meta) into the rows of format 7 and builds the
+ * index lists, then drops the old tables. Run by the migration to format 7, inside its
+ * transaction. */
 tp_status tp_store_tm_upgrade(tp_store *s, tp_error *err);
 
 /* Writes the concept's row, terms (with keys) and links; c->id and term ids that are set are
@@ -93,5 +96,10 @@ void tp_store_history_close(tp_store *s);
 tp_status tp_store_record(tp_store *s, int64_t concept_id, int existed, tp_error *err);
 /* Ends a single write: runs sql (a RELEASE) and, outside a transaction, closes the change. */
 tp_status tp_store_change_done(tp_store *s, const char *sql, tp_error *err);
+
+/* For tests of the migrations: creates path as an empty store of an older format (1 to the
+ * current one), with the schema an older toponym wrote, for the test to fill with SQL and open
+ * with tp_store_open(), which then migrates it. */
+tp_status tp_store_create_format(const char *path, int format, tp_error *err);
 
 #endif

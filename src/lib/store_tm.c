@@ -61,7 +61,7 @@ static uint32_t bucket_check(uint64_t hash)
 }
 
 /* Attributes of a header are stored as name US value RS name US value ...: XML forbids both
- * characters. Format 4 stored units' and variants' attributes so too (read by the upgrade). */
+ * characters. Formats 3 to 6 stored units' and variants' attributes so too (read by the upgrade). */
 #define US '\x1F'
 #define RS '\x1E'
 
@@ -1249,7 +1249,7 @@ tp_status tp_store_tm_add_unit(tp_store *s, tp_tm_unit *u, int64_t header_id, in
     return add_unit(s, u, 0, header_id, merged, err);
 }
 
-/* ---- format 4 to 5 ---- */
+/* ---- the earlier layout (formats 3 to 6) to format 7 ---- */
 
 static tp_status decode_attrs(const char *s, tp_tm_attr **attrs, size_t *count, tp_error *err)
 {
@@ -1294,7 +1294,7 @@ static tp_status old_meta(tp_store *s, sqlite3_stmt *q, int scope, int64_t owner
     return st;
 }
 
-/* One unit of format 4 (tm_unit_v4, tm_variant_v4, tm_meta scopes 2 and 3) as a unit. */
+/* One unit of the earlier layout (tm_unit_v4, tm_variant_v4, tm_meta scopes 2 and 3). */
 static tp_status old_unit(tp_store *s, sqlite3_stmt *row, sqlite3_stmt *vq, sqlite3_stmt *mq,
                           tp_tm_unit *u, tp_error *err)
 {

@@ -309,12 +309,20 @@ static tp_status on_concept_category(reader *r, xmlNodePtr n, const char *cat, i
         *kept = fill(&r->concept->note, n, &st);
     } else if (!strcmp(cat, "source")) {
         *kept = fill(&r->concept->source, n, &st);
-    } else if (!strcmp(cat, "crossReference") && !strcmp((const char *)n->name, "ref")) {
+    } else if (!strcmp(cat, "crossReference") &&
+               (!strcmp((const char *)n->name, "ref") ||
+                !strcmp((const char *)n->name, "crossReference"))) {
+        /* DCA <ref type="crossReference" target="id">text</ref>, DCT
+         * <basic:crossReference target="id">text</basic:crossReference>. */
         char *target = node_attr(n, "target");
-        if (target && *target)
-            st = tp_concept_add_link(r->concept, target, r->err);
-        else
+        char *text = target && *target ? node_text(n) : NULL;
+        if (!target || !*target)
             *kept = 0;
+        else if (!text)
+            st = tp_error_nomem(r->err);
+        else
+            st = tp_concept_add_link(r->concept, target, *text ? text : NULL, r->err);
+        free(text);
         xmlFree(target);
     } else {
         *kept = 0;
@@ -352,6 +360,8 @@ static tp_status on_category(reader *r, xmlNodePtr n, level at, int depth)
     else if (at == AT_CONCEPT)
         st = on_concept_category(r, n, cat, &kept);
     xmlFree(type);
+    if (st == TP_ERR_NOMEM) /* a field's copy (fill) has no error to fill */
+        return tp_error_nomem(r->err);
     if (st || kept)
         return st;
     tp_buf *b = at == AT_TERM ? &r->term_extra : at == AT_LANG ? &r->lang_extra : &r->concept_extra;

@@ -39,6 +39,32 @@ expect_rc 0
 expect_out "reading えとろふとう"
 expect_out "hepburn"
 expect_out "admitted"
+# Cross-references keep their display text through the round trip, in TBX v3 and v2.
+CHECKS=$((CHECKS + 1)); grep -q 'target="northern-territories">Northern Territories / Southern Kurils</ref>' "$SCRATCH/a.tbx" || fail "v3 export lost a cross-reference's text"
+CHECKS=$((CHECKS + 1)); grep -q '>Greater Kuril Chain</ref>' "$SCRATCH/a2.tbx" || fail "v2 export lost a cross-reference's text"
+run --db "$SCRATCH/c.db" show kuril-islands
+expect_out "see also: Greater Kuril Chain (greater-kuril-chain), Lesser Kuril Chain (lesser-kuril-chain)"
+run --db "$SCRATCH/c.db" lookup --json Kurils
+expect_out '{"id":"greater-kuril-chain","text":"Greater Kuril Chain"}'
+# A link added by hand has no text of its own: export shows the target's English name.
+run --db "$SCRATCH/c.db" edit kunashir --link shikotan
+expect_rc 0
+run --db "$SCRATCH/c.db" export -o "$SCRATCH/c.tbx"
+CHECKS=$((CHECKS + 1)); grep -q 'target="shikotan">Shikotan</ref>' "$SCRATCH/c.tbx" || fail "a link without text does not show its target's name"
+run --db "$SCRATCH/c.db" undo
+expect_rc 0
+# ---- A progress bar for a large file on a terminal, erased before the summary; none in a pipe.
+awk 'BEGIN { pad = sprintf("%300s", ""); gsub(/ /, "n", pad)
+             for (i = 0; i < 4000; i++) printf "Placename%d\tPlacename%d-ja\tnote %s\n", i, i, pad }' >"$SCRATCH/big.tsv"
+if run_tty --db "$SCRATCH/p.db" import --langs en,ja "$SCRATCH/big.tsv"; then
+  expect_rc 0
+  expect_progress big.tsv "4000 added"
+else
+  echo "skip: no script(1) for a terminal"
+fi
+run --db "$SCRATCH/p2.db" import --langs en,ja "$SCRATCH/big.tsv"
+expect_rc 0
+expect_empty_err
 # A second import of the same file adds nothing.
 run --db "$SCRATCH/b.db" import "$SCRATCH/a.tbx"
 expect_out "0 added, 0 merged, 0 replaced, 114 skipped"

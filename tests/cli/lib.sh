@@ -17,6 +17,31 @@ run() {
   RC=$?
 }
 
+# run_tty ARGS...: runs toponym with its output on a terminal (the pseudo-terminal of script(1),
+# util-linux), leaving $RC and all the terminal received in $SCRATCH/tty. Fails without script.
+run_tty() {
+  command -v script >/dev/null || return 1
+  script -qefc "$(printf '%q ' "$TOPONYM" "$@")" /dev/null >"$SCRATCH/tty" </dev/null
+  RC=$?
+}
+
+# expect_progress LABEL NEXT: $SCRATCH/tty shows a progress bar for LABEL rising through at least
+# five percentages, erased before NEXT (the text that follows it) is written on its line.
+expect_progress() {
+  CHECKS=$((CHECKS + 1))
+  local pcts line
+  pcts=$(tr '\r' '\n' <"$SCRATCH/tty" | sed -n "s/^.*$1 \[[# ]*\] *\([0-9]*\)%$/\1/p")
+  [ "$(printf '%s\n' $pcts | sort -n | uniq | wc -l)" -ge 5 ] ||
+    fail "no progress bar for $1 on the terminal: $(head -c 300 "$SCRATCH/tty" | cat -v)"
+  [ "$(printf '%s\n' $pcts)" = "$(printf '%s\n' $pcts | sort -n)" ] || fail "the bar goes backwards"
+  CHECKS=$((CHECKS + 1))
+  line=$(tr '\r' '\n' <"$SCRATCH/tty" | grep -F -- "$2" | head -n 1)
+  case "$line" in
+    "$(printf '\033[K')$2"*) ;;
+    *) fail "the bar is not erased before '$2': $(printf '%s' "$line" | cat -v)" ;;
+  esac
+}
+
 fail() {
   FAILED=$((FAILED + 1))
   echo "FAIL (line ${BASH_LINENO[1]}): $*" >&2

@@ -153,4 +153,20 @@ run --db "$SCRATCH/route.db" import "$MEM" "$TP_SOURCE_DIR/glossaries/kurils.tbx
 expect_rc 2
 expect_err "separately"
 
+# ---- A progress bar for a large memory on a terminal, erased before the summary; none in a pipe.
+awk 'BEGIN { print "<?xml version=\"1.0\"?><tmx version=\"1.4\"><header srclang=\"en\"/><body>"
+             for (i = 0; i < 6000; i++)
+               printf "<tu><tuv xml:lang=\"en\"><seg>The ferry to Shikotan sails on day %d of the season, weather permitting, from the port of Korsakov.</seg></tuv><tuv xml:lang=\"ru\"><seg>Паром на Шикотан отходит в %d-й день сезона из порта Корсаков, если позволяет погода.</seg></tuv></tu>\n", i, i
+             print "</body></tmx>" }' >"$SCRATCH/big.tmx"
+if run_tty --db "$SCRATCH/bar.db" import "$SCRATCH/big.tmx"; then
+  expect_rc 0
+  expect_progress importing "imported 6000 units"
+else
+  echo "skip: no script(1) for a terminal"
+fi
+run --db "$SCRATCH/bar2.db" import "$SCRATCH/big.tmx"
+expect_rc 0
+expect_out "imported 6000 units"
+expect_empty_err
+
 done_testing

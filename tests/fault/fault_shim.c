@@ -20,7 +20,9 @@ void *calloc(size_t n, size_t size);
 void *realloc(void *p, size_t size);
 void free(void *p);
 
-#define SLOTS ((size_t)1 << 18)
+/* Room for 32,768 live allocations: more than any operation here makes (each child clears the
+ * table, so a small one is quicker). */
+#define SLOTS ((size_t)1 << 16)
 #define TOMB ((void *)1)
 
 static int armed;
@@ -32,6 +34,8 @@ static void *slot_ptr[SLOTS];
 static void *slot_frames[SLOTS][FRAMES]; /* where each allocation was made: its call stack */
 static long live;
 static int tracing;        /* inside backtrace(), which may allocate itself */
+static int with_stacks;    /* record each allocation's call stack (slow: it unwinds) */
+static void *failed_frames[FRAMES]; /* the call stack of the allocation made to fail */
 
 static size_t slot_of(const void *p)
 {
@@ -53,11 +57,13 @@ static void track(void *p)
     while (slot_ptr[i] && slot_ptr[i] != TOMB)
         i = (i + 1) & (SLOTS - 1);
     slot_ptr[i] = p;
+    live++;
+    if (!with_stacks)
+        return;
     memset(slot_frames[i], 0, sizeof slot_frames[i]);
     tracing = 1;
     backtrace(slot_frames[i], FRAMES);
     tracing = 0;
-    live++;
 }
 
 static void untrack(void *p)
@@ -79,6 +85,9 @@ static int fail_now(void)
         return 0;
     if (++counted == fail_at) {
         failed_once = 1;
+        tracing = 1;
+        backtrace(failed_frames, FRAMES);
+        tracing = 0;
         errno = ENOMEM;
         return 1;
     }
@@ -127,10 +136,12 @@ void free(void *p)
     __libc_free(p);
 }
 
-void fault_arm(long n)
+void fault_arm(long n, int stacks)
 {
     void *warm[2];
     backtrace(warm, 2); /* loads what backtrace needs before anything is counted */
+    memset(failed_frames, 0, sizeof failed_frames);
+    with_stacks = stacks;
     memset(slot_ptr, 0, sizeof slot_ptr);
     live = 0;
     overflow = 0;
@@ -155,6 +166,19 @@ int fault_failed(void)
     return failed_once;
 }
 
+void fault_failed_stack(int fd)
+{
+    int k = 0;
+    while (k < FRAMES && failed_frames[k])
+        k++;
+    backtrace_symbols_fd(failed_frames, k, fd);
+}
+
+long fault_live(void)
+{
+    return overflow ? 0 : live;
+}
+
 /* Nonzero when a frame of the stack names one of the suppressed functions. */
 static int suppressed(void **frames, int k, const char *const *suppress)
 {
@@ -171,7 +195,7 @@ static int suppressed(void **frames, int k, const char *const *suppress)
 
 long fault_leaks(int fd, int show, const char *const *suppress)
 {
-    if (overflow)
+    if (overflow || !with_stacks)
         return 0;
     long n = 0, seen = 0;
     for (size_t i = 0; i < SLOTS && seen < live; i++) {

@@ -62,6 +62,31 @@ static void test_words(void)
     CHECK(names("the Sea of\nJapan") == 1);                  /* a name across a line break */
 }
 
+static void test_case(void)
+{
+    /* A name of several words is found where its words are capitalised as in the glossary;
+     * words the glossary writes in lower case may take a capital (a heading, a sentence's
+     * start) and capitals throughout are a name too. */
+    CHECK(names("the East Sea") == 1);
+    CHECK(names("EAST SEA") == 1);
+    CHECK(names("Sea Of Japan") == 1);
+    CHECK(names("the sea of japan is deep") == names("japan")); /* Japan alone */
+    CHECK(names("the Sea of japan") == names("japan"));
+    CHECK(names("the east sea was calm") == 0);
+    CHECK(names("the East sea") == 0);
+    CHECK(names("the Northern Territories") == 1);
+    CHECK(names("the northern territories of Canada") == 0);
+    tp_findings *f = check_as(TP_CHECK_TEXT, "We sailed the east sea, then the East Sea.");
+    CHECK(f && f->count == 1 && count_rule(f, "deprecated-term") == 1 && f->items[0].column == 34);
+    tp_findings_free(f);
+    /* Single words keep to any case; a word the glossary writes in lower case (пролив) may
+     * begin a sentence with a capital. The rule is the same in Russian. */
+    CHECK(names("sakhalin") == 1);
+    CHECK(names("Пролив Лаперуза") == 1);
+    CHECK(names("через пролив Лаперуза") == 1);
+    CHECK(names("через пролив лаперуза") == 0);
+}
+
 static void test_status(void)
 {
     tp_findings *f = check_as(TP_CHECK_TEXT, "Fish from the East Sea.\nThe Kurile Islands.");
@@ -136,6 +161,12 @@ static void test_inconsistent(void)
     f = check_as(TP_CHECK_TEXT, "The Northern Territories in Japan and the Southern Kurils in "
                                 "Russia. Later the Southern Kurils again.");
     CHECK(f && f->count == 0);
+    tp_findings_free(f);
+    /* A pairing in Japanese while Latin names of the sentence before still wait for their
+     * longest match (Kurilsk, Ketoi-tō): still one sentence, still paired. */
+    f = check_as(TP_CHECK_TEXT, "Kurilsk 大クリル列島. strait Ketoi-tō 北方四島 sea Anuchina sland "
+                                "and 南クリル");
+    CHECK(f && count_rule(f, "unpaired-usage") == 0);
     tp_findings_free(f);
 }
 
@@ -214,6 +245,24 @@ static void test_readers(void)
     CHECK(x && x->line == 5 && x->column == 24);
     CHECK(f && f->items[f->count - 1].line == 8 && f->items[f->count - 1].column == 7);
     tp_findings_free(f);
+    /* A code span ends with its block: an open backtick in a heading or a list item, or in a
+     * paragraph that a heading or a list item follows, hides nothing after it. */
+    f = check_as(TP_CHECK_MARKDOWN, "# A `heading\nThe East Sea\nand `the Kurile Islands\n"
+                                    "- a list item `with\n- the East Sea` here\n"
+                                    "1. one `open\n2. Karafuto`\n"
+                                    "Text `open\n## Karafuto` heading\n"
+                                    "Text `open\n> the Kurile Islands`\n"
+                                    "Text `open\n***\nKarafuto`\n");
+    static const unsigned long want[][2] = {{2, 5}, {3, 10}, {5, 7}, {7, 4}, {9, 4}, {11, 7},
+                                            {14, 1}};
+    CHECK(f && f->count == 7);
+    for (size_t i = 0; f && i < f->count && i < 7; i++)
+        CHECK(f->items[i].line == want[i][0] && f->items[i].column == want[i][1]);
+    tp_findings_free(f);
+    /* Inside one list item's paragraph a span still runs over its lines. */
+    f = check_as(TP_CHECK_MARKDOWN, "- item `East\n  Sea` code\n- Karafuto\n");
+    CHECK(f && f->count == 1 && count_rule(f, "superseded-term") == 1);
+    tp_findings_free(f);
     /* Inline suppression. */
     f = check_as(TP_CHECK_MARKDOWN, "East Sea\n<!-- toponym: disable deprecated-term -->\nEast "
                                     "Sea\n<!-- toponym: enable deprecated-term -->\nEast Sea\n");
@@ -256,6 +305,55 @@ static void test_bilingual(void)
     CHECK_STR(x ? x->suggestion : NULL, "Кунашир");
     CHECK(x && x->severity == TP_SEVERITY_WARNING);
     tp_findings_free(f);
+}
+
+/* The rules (and names) found in an XLIFF document, "rule found" each, joined by ";". */
+static void xliff_findings(const char *xliff, char *out, size_t cap)
+{
+    tp_findings *f = check_as(TP_CHECK_XML, xliff);
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; f && i < f->count && len < cap; i++)
+        len += (size_t)snprintf(out + len, cap - len, "%s%s %s", i ? ";" : "", f->items[i].rule,
+                                f->items[i].found);
+    tp_findings_free(f);
+}
+
+static void test_xliff_protected(void)
+{
+    char got[1024];
+    /* XLIFF 1.2: a trans-unit or a group with translate="no" is not checked; a unit inside a
+     * group may turn it back on; a protected mrk's text is not read, in source or target. */
+    xliff_findings("<xliff version=\"1.2\"><file source-language=\"en\" target-language=\"ja\">"
+                   "<body>\n"
+                   "<trans-unit id=\"1\" translate=\"no\"><source>East Sea</source>"
+                   "<target>Sea of Japan</target></trans-unit>\n"
+                   "<group translate=\"no\"><trans-unit id=\"2\"><source>Toyohara</source>"
+                   "</trans-unit>\n"
+                   "<trans-unit id=\"3\" translate=\"yes\"><source>Karafuto</source>"
+                   "</trans-unit></group>\n"
+                   "<trans-unit id=\"4\"><source>The <mrk mtype=\"protected\">East Sea</mrk> "
+                   "ferry</source><target><mrk mtype=\"protected\">East Sea</mrk></target>"
+                   "</trans-unit>\n"
+                   "<trans-unit id=\"5\"><source>The East Sea</source><target>日本海</target>"
+                   "</trans-unit></body></file></xliff>\n",
+                   got, sizeof got);
+    CHECK_STR(got, "superseded-term Karafuto;deprecated-term East Sea");
+    /* XLIFF 2: translate="no" on a unit or group, <mrk translate="no">, the span between
+     * <sm translate="no"/> and its <em/>, and <ignorable> are not checked; a protected span
+     * splits a name ("Sea" alone is none). */
+    xliff_findings("<xliff version=\"2.0\" srcLang=\"en\" trgLang=\"ru\"><file id=\"f\">\n"
+                   "<unit id=\"1\" translate=\"no\"><segment><source>East Sea</source>"
+                   "</segment></unit>\n"
+                   "<group id=\"g\" translate=\"no\"><unit id=\"2\"><segment><source>"
+                   "Toyohara</source></segment></unit></group>\n"
+                   "<unit id=\"3\"><segment><source>The <mrk id=\"m\" translate=\"no\">East "
+                   "Sea</mrk> and <sm id=\"s\" translate=\"no\"/>Karafuto<em startRef=\"s\"/>"
+                   "</source></segment><ignorable><source>Toyohara</source></ignorable></unit>\n"
+                   "<unit id=\"4\"><segment><source><mrk id=\"n\" translate=\"no\">East</mrk>"
+                   " Sea and Karafuto</source></segment></unit></file></xliff>\n",
+                   got, sizeof got);
+    CHECK_STR(got, "superseded-term Karafuto");
 }
 
 /* Feeding a document in chunks of every size gives the same findings as feeding it whole. */
@@ -414,11 +512,7 @@ int main(void)
     char db[4096];
     snprintf(db, sizeof db, "%s/t.db", dir);
     tp_error err;
-    const char *tbx[] = {TP_SOURCE_DIR "/glossaries/far-east.tbx",
-                         TP_SOURCE_DIR "/glossaries/general.tbx",
-                         TP_SOURCE_DIR "/glossaries/hokkaido.tbx",
-                         TP_SOURCE_DIR "/glossaries/kurils.tbx",
-                         TP_SOURCE_DIR "/glossaries/sakhalin.tbx"};
+    const char *tbx[] = TP_TEST_GLOSSARIES;
     if (tp_norm_new(&norm, &err) || tp_store_open(db, 0, norm, &store, &err) ||
         tp_tbx_import(store, tbx, 5, NULL, &err) ||
         tp_checker_new(store, norm, &checker, &err)) {
@@ -426,6 +520,7 @@ int main(void)
         return 1;
     }
     test_words();
+    test_case();
     test_status();
     test_russian();
     test_japanese();
@@ -434,6 +529,7 @@ int main(void)
     test_romanisation();
     test_readers();
     test_bilingual();
+    test_xliff_protected();
     test_streaming();
     test_examples();
     test_rules(dir);

@@ -238,7 +238,7 @@ static void test_tbx_details(void)
     /* v3 DCA: statuses, usage, reading and scheme, a link, kept categories. */
     const char *p = put("d.tbx", TBX_HEAD
         "<conceptEntry id=\"iturup\"><descrip type=\"subjectField\">island</descrip>"
-        "<ref type=\"crossReference\" target=\"kunashir\">Kunashir</ref>"
+        "<ref type=\"crossReference\" target=\"kunashir\">Kunashir Island</ref>"
         "<langSec xml:lang=\"en\"><termSec><term>Iturup</term>"
         "<termNote type=\"geographicalUsage\">Russian official usage</termNote>"
         "<termNote type=\"partOfSpeech\">properNoun</termNote></termSec>"
@@ -252,7 +252,8 @@ static void test_tbx_details(void)
         const tp_concept *c = g.c[0];
         CHECK_STR(c->ext_id, "iturup");
         CHECK_STR(c->subject, "island");
-        CHECK(c->link_count == 1 && !strcmp(c->links[0], "kunashir"));
+        CHECK(c->link_count == 1 && !strcmp(c->links[0].target, "kunashir"));
+        CHECK(c->link_count == 1 && c->links[0].text && !strcmp(c->links[0].text, "Kunashir Island"));
         CHECK(c->term_count == 3);
         CHECK(c->terms[0].status == TP_TERM_PREFERRED); /* first of its language */
         CHECK_STR(c->terms[0].usage, "Russian official usage");
@@ -270,6 +271,23 @@ static void test_tbx_details(void)
         "</ntig></langSet></termEntry></body></text></martif>\n", 0);
     CHECK(tp_tbx_read(p, collect, &g, &err) == TP_OK && g.n == 1);
     CHECK(g.n == 1 && g.c[0]->term_count == 2 && g.c[0]->terms[1].status == TP_TERM_ADMITTED);
+    got_free(&g);
+    /* v3 DCT: a cross-reference is an element of its own, its content the display text; an
+     * empty one has none. */
+    p = put("dct.tbx", "<tbx type=\"TBX-Basic\" style=\"dct\" xmlns=\"urn:iso:std:iso:30042:ed-2\" "
+        "xmlns:basic=\"http://www.tbxinfo.net/ns/basic\"><text><body>"
+        "<conceptEntry id=\"shikotan\"><basic:crossReference target=\"habomai\">Habomai "
+        "Islands</basic:crossReference><basic:crossReference target=\"kunashir\"/>"
+        "<langSec xml:lang=\"en\"><termSec><term>Shikotan</term></termSec></langSec>"
+        "</conceptEntry>" TBX_TAIL, 0);
+    CHECK(tp_tbx_read(p, collect, &g, &err) == TP_OK && g.n == 1);
+    CHECK(g.n == 1 && g.c[0]->link_count == 2);
+    if (g.n == 1 && g.c[0]->link_count == 2) {
+        CHECK_STR(g.c[0]->links[0].target, "habomai");
+        CHECK_STR(g.c[0]->links[0].text, "Habomai Islands");
+        CHECK_STR(g.c[0]->links[1].target, "kunashir");
+        CHECK(g.c[0]->links[1].text == NULL);
+    }
     got_free(&g);
     /* A second status: lenient keeps the first (the other as extra data), strict refuses. */
     p = put("s.tbx", TBX_HEAD "<conceptEntry id=\"s\"><langSec xml:lang=\"en\"><termSec>"

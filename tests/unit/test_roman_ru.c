@@ -4,47 +4,31 @@
  * shared data folder is there, the iuliia reference tables, read with a small JSON reader. */
 #include "tp_test.h"
 #include "roman_int.h"
-#include "buf_int.h"
+#include "tp_test_buf.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- helpers: results are kept in a small ring so that several can be compared at once ---- */
-
-static char results[16][1024];
-static int next_result;
-
-static const char *keep(tp_status st, tp_buf *b)
-{
-    char *r = results[next_result++ % 16];
-    if (st != TP_OK)
-        snprintf(r, sizeof results[0], "(error %d)", (int)st);
-    else
-        snprintf(r, sizeof results[0], "%s", b->data ? b->data : "");
-    tp_buf_free(b);
-    return r;
-}
-
 static const char *rom(const char *cyrillic, tp_scheme scheme)
 {
     tp_buf b = TP_BUF_INIT;
     tp_status st = tp_ru_romanize(cyrillic, strlen(cyrillic), scheme, &b);
-    return keep(st, &b);
+    return tp_test_keep(st, &b);
 }
 
 static const char *key_cyr(const char *s)
 {
     tp_buf b = TP_BUF_INIT;
     tp_status st = tp_ru_key_from_cyrillic(s, strlen(s), &b);
-    return keep(st, &b);
+    return tp_test_keep(st, &b);
 }
 
 static const char *key_latin(const char *s)
 {
     tp_buf b = TP_BUF_INIT;
     tp_status st = tp_ru_key_from_latin(s, strlen(s), &b);
-    return keep(st, &b);
+    return tp_test_keep(st, &b);
 }
 
 static const tp_scheme schemes[6] = {TP_SCHEME_BGN_PCGN, TP_SCHEME_ISO9,   TP_SCHEME_GOST_B,

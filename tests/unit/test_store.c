@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <toponym/toponym.h>
+#include "store_int.h"
 
 static tp_norm *norm;
 static char dir[] = "/tmp/tp_store_XXXXXX";
@@ -38,7 +39,7 @@ static tp_concept *sample(const char *id)
     tp_concept_add_term(c, &ja, &err);
     tp_concept_add_term(c, &jl, &err);
     tp_concept_add_term(c, &ru, &err);
-    tp_concept_add_link(c, "kuril-islands", &err);
+    tp_concept_add_link(c, "kuril-islands", "Kuril Islands", &err);
     return c;
 }
 
@@ -74,7 +75,8 @@ static void test_round_trip(void)
         CHECK(back->terms[2].scheme == TP_SCHEME_HEPBURN);
         CHECK(back->terms[2].status == TP_TERM_ADMITTED);
         CHECK_STR(back->terms[0].usage, "Russian official usage");
-        CHECK(back->link_count == 1 && strcmp(back->links[0], "kuril-islands") == 0);
+        CHECK(back->link_count == 1 && strcmp(back->links[0].target, "kuril-islands") == 0 &&
+              strcmp(back->links[0].text, "Kuril Islands") == 0);
     }
     tp_concept_free(back);
     CHECK(tp_store_find_concept(s, "nowhere", &back, &err) == TP_ERR_NOTFOUND);
@@ -155,6 +157,56 @@ static void test_refusals(void)
     tp_store_close(s);
 }
 
+/* Cross-reference display text: kept through an edit and its undo, and a store of format 4
+ * (links without text) migrates with its links intact. */
+static void test_links(void)
+{
+    tp_store *s = NULL;
+    tp_error err;
+    CHECK(tp_store_open(path_in("l.db"), 0, norm, &s, &err) == TP_OK);
+    tp_concept *c = sample("iturup");
+    tp_concept_add_link(c, "kunashir", NULL, &err);
+    CHECK(tp_store_add_concept(s, c, &err) == TP_OK);
+    tp_concept_free(c);
+    tp_concept *e = NULL;
+    CHECK(tp_store_find_concept(s, "iturup", &e, &err) == TP_OK);
+    tp_concept_set(&e->note, "edited", &err);
+    tp_concept_add_link(e, "urup", "Urup Island", &err);
+    CHECK(tp_store_update_concept(s, e, &err) == TP_OK);
+    tp_concept_free(e);
+    tp_store_change ch;
+    CHECK(tp_store_undo(s, &ch, &err) == TP_OK);
+    tp_concept *back = NULL;
+    CHECK(tp_store_find_concept(s, "iturup", &back, &err) == TP_OK);
+    /* Undone: the links of before, the first with its text from sample(). */
+    CHECK(back && back->link_count == 2);
+    if (back && back->link_count == 2) {
+        CHECK_STR(back->links[0].target, "kunashir");
+        CHECK(back->links[0].text == NULL);
+        CHECK_STR(back->links[1].target, "kuril-islands");
+        CHECK_STR(back->links[1].text, "Kuril Islands");
+    }
+    tp_concept_free(back);
+    tp_store_close(s);
+    /* Format 4: links had no text. */
+    CHECK(tp_store_create_format(path_in("l4.db"), 4, &err) == TP_OK);
+    sqlite3 *db;
+    sqlite3_open(path_in("l4.db"), &db);
+    CHECK(sqlite3_exec(db, "INSERT INTO concept(id, ext_id) VALUES(1, 'iturup');"
+                           "INSERT INTO term(concept_id, seq, lang, text, status) "
+                           "VALUES(1, 0, 'en', 'Iturup', 1);"
+                           "INSERT INTO concept_link VALUES(1, 'kuril-islands')",
+                       NULL, NULL, NULL) == SQLITE_OK);
+    sqlite3_close(db);
+    CHECK(tp_store_open(path_in("l4.db"), 0, norm, &s, &err) == TP_OK);
+    back = NULL;
+    CHECK(tp_store_find_concept(s, "iturup", &back, &err) == TP_OK);
+    CHECK(back && back->link_count == 1 && !strcmp(back->links[0].target, "kuril-islands") &&
+          back->links[0].text == NULL);
+    tp_concept_free(back);
+    tp_store_close(s);
+}
+
 int main(void)
 {
     tp_error err;
@@ -163,8 +215,9 @@ int main(void)
     test_round_trip();
     test_transaction();
     test_refusals();
+    test_links();
     tp_norm_free(norm);
-    const char *names[] = {"a.db", "t.db", "junk.db", "other.db", "new.db"};
+    const char *names[] = {"a.db", "t.db", "junk.db", "other.db", "new.db", "l.db", "l4.db"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char p[300];
         snprintf(p, sizeof p, "%s/%s", dir, names[i]);

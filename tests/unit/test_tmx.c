@@ -593,7 +593,8 @@ static void test_index(void)
     CHECK(tp_store_tm_count(s, &units, NULL, &err) == TP_OK && units == 12040);
     tp_store_close(s);
 
-    /* A store of format 4 (a row per variant, props and notes in rows of their own) is
+    /* A store of format 4 (a row per variant, props and notes in rows of their own, as in
+     * formats 3 to 6) is
      * moved to the packed rows on open: the text, attributes, props and notes stay, and the
      * index is built. Its tables are made here as format 4 made them. */
     char name[64];
@@ -624,9 +625,13 @@ static void test_index(void)
         " 'паром ' || id, 0, 'changeid' || char(31) || 'me' FROM tm_unit;"
         "INSERT INTO tm_meta VALUES(2, 7, 0, 1, 'x-origin', NULL, NULL, 'old');"
         "INSERT INTO tm_meta VALUES(3, 13, 0, 2, NULL, 'en', NULL, 'a note');"
+        "ALTER TABLE concept_link DROP COLUMN text; ALTER TABLE undo_link DROP COLUMN text;"
         "PRAGMA user_version=4", NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
-    CHECK(tp_store_open(tmp(name), 0, norm, &s, &err) == TP_OK);
+    if (tp_store_open(tmp(name), 0, norm, &s, &err) != TP_OK) {
+        CHECK(!"the format 4 store opens");
+        return;
+    }
     long variants = 0;
     CHECK(tp_store_tm_count(s, &units, &variants, &err) == TP_OK);
     CHECK(units == 50 && variants == 100);

@@ -29,6 +29,14 @@ static int tp_test_checks;
         }                                                                                      \
     } while (0)
 
+/* The shipped glossary's files, for a test's store (tp_tbx_import). */
+#define TP_TEST_GLOSSARIES                                                                     \
+    {                                                                                          \
+        TP_SOURCE_DIR "/glossaries/far-east.tbx", TP_SOURCE_DIR "/glossaries/general.tbx",     \
+            TP_SOURCE_DIR "/glossaries/hokkaido.tbx", TP_SOURCE_DIR "/glossaries/kurils.tbx",  \
+            TP_SOURCE_DIR "/glossaries/sakhalin.tbx"                                           \
+    }
+
 #define TEST_DONE()                                                                            \
     (printf("%d checks, %d failed\n", tp_test_checks, tp_test_failures), tp_test_failures != 0)
 
