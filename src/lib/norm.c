@@ -213,33 +213,6 @@ static tp_status fold_marks(const ustr *in, ustr *out)
     return TP_OK;
 }
 
-/* The fold of ASCII text without ICU, the same as the ICU path gives: NFKC and NFD leave ASCII
- * alone, case folding lowers A-Z, and fold_marks' apostrophes and separators are ASCII here. */
-static tp_status fold_ascii(const char *text, size_t len, tp_buf *out)
-{
-    tp_buf_reset(out);
-    tp_status st = tp_buf_append(out, "", 0);
-    int pending_space = 0;
-    for (size_t i = 0; !st && i < len; i++) {
-        char c = text[i];
-        if (c == '-' || c == '_' || c == '/' || c == ' ' || (c >= '\t' && c <= '\r')) {
-            pending_space = out->len > 0;
-            continue;
-        }
-        if (pending_space) {
-            st = tp_buf_putc(out, ' ');
-            pending_space = 0;
-        }
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c + 32);
-        else if (c == '`' || c == '"')
-            c = '\'';
-        if (!st)
-            st = tp_buf_putc(out, c);
-    }
-    return st;
-}
-
 /* Whether folding NFKC text must go through NFD and back: only for what fold_marks changes in
  * decomposed form (marks on Latin letters, the diaeresis of ё) or what it could leave
  * uncomposed (kana voicing marks after hiragana turned katakana). Cyrillic, kana and kanji
@@ -255,13 +228,89 @@ static int needs_nfd(const ustr *u)
     return 0;
 }
 
+/* What the ICU path does to one character of the common scripts of a memory, when it does it
+ * to that character alone (NFKC and case folding leave it a single character that composes with
+ * nothing, and fold_marks has no mark to drop): the folded character, 0 for a separator, or -1
+ * when the character needs ICU. ASCII (NFKC and NFD leave it alone, case folding lowers A-Z),
+ * basic Cyrillic with Ё, kana, unified kanji, CJK punctuation and brackets, full-width ASCII
+ * (NFKC makes it ASCII), quotes, dashes and guillemets. */
+static int32_t fold_simple_char(uint32_t c)
+{
+    if (c >= 0xFF01 && c <= 0xFF5E)
+        c = c - 0xFF01 + 0x21;           /* full-width ASCII */
+    if (c < 0x80) {
+        if (c == '-' || c == '_' || c == '/' || c == ' ' || (c >= '\t' && c <= '\r'))
+            return 0;
+        if (c >= 'A' && c <= 'Z')
+            return (int32_t)c + 32;
+        return c == '`' || c == '"' ? '\'' : (int32_t)c;
+    }
+    if (c >= 0x410 && c <= 0x42F)
+        return (int32_t)c + 0x20;
+    if (c >= 0x430 && c <= 0x44F)
+        return (int32_t)c;
+    if (c == 0x401 || c == 0x451)
+        return 0x435;                    /* ё as е */
+    if ((c >= 0x3041 && c <= 0x3096) || c == 0x309D || c == 0x309E)
+        return (int32_t)c + 0x60;        /* hiragana as katakana */
+    if ((c >= 0x30A1 && c <= 0x30FA) || (c >= 0x30FC && c <= 0x30FE) ||
+        (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+        (c >= 0x3001 && c <= 0x3002) || (c >= 0x3005 && c <= 0x3011) || c == 0xAB || c == 0xBB ||
+        c == 0x201C)
+        return (int32_t)c;
+    if (c == 0x3000 || c == 0x30FB || c == 0xA0 || (c >= 0x2010 && c <= 0x2015))
+        return 0;
+    if (c == 0x2018 || c == 0x2019 || c == 0x201D)
+        return '\'';
+    return -1;
+}
+
+/* The fold without ICU of text made only of the characters fold_simple_char knows (most
+ * segments of an English, Japanese or Russian memory): 1 when it was, 0 when ICU must do it. */
+static int fold_simple(const char *text, size_t len, tp_buf *out, tp_status *st)
+{
+    /* None of these characters folds to more bytes than it has (a separator takes at least
+     * one), so the fold is written in place in room for len bytes. */
+    tp_buf_reset(out);
+    if ((*st = tp_buf_append(out, text, len)))
+        return 1;
+    unsigned char *o = (unsigned char *)out->data;
+    size_t k = 0;
+    int pending_space = 0;
+    for (size_t i = 0; i < len;) {
+        int32_t c = text[i] & 0x80 ? tp_utf8_next(text, len, &i) : text[i++];
+        int32_t f = c < 0 ? -1 : fold_simple_char((uint32_t)c);
+        if (f < 0)
+            return 0;
+        if (f == 0) {
+            pending_space = k > 0;
+            continue;
+        }
+        if (pending_space) {
+            o[k++] = ' ';
+            pending_space = 0;
+        }
+        if (f < 0x80) {
+            o[k++] = (unsigned char)f;
+        } else if (f < 0x800) {
+            o[k++] = (unsigned char)(0xC0 | f >> 6);
+            o[k++] = (unsigned char)(0x80 | (f & 0x3F));
+        } else {
+            o[k++] = (unsigned char)(0xE0 | f >> 12);
+            o[k++] = (unsigned char)(0x80 | (f >> 6 & 0x3F));
+            o[k++] = (unsigned char)(0x80 | (f & 0x3F));
+        }
+    }
+    out->len = k;
+    out->data[k] = '\0';
+    return 1;
+}
+
 tp_status tp_norm_fold_buf(tp_norm *n, const char *text, size_t len, tp_buf *out)
 {
-    size_t i = 0;
-    while (i < len && !(text[i] & 0x80))
-        i++;
-    if (i == len)
-        return fold_ascii(text, len, out);
+    tp_status simple_st;
+    if (fold_simple(text, len, out, &simple_st))
+        return simple_st;
     ustr u = {0}, f = {0};
     tp_status st = to_utf16(text, len, &u);
     if (!st)

@@ -155,6 +155,26 @@ static const char *const migrations[] = {
     "  UPDATE glossary_stamp SET n = n + 1; DELETE FROM glossary_image; END;"
     "CREATE TRIGGER IF NOT EXISTS glossary_concept_deleted AFTER DELETE ON concept BEGIN"
     "  UPDATE glossary_stamp SET n = n + 1; DELETE FROM glossary_image; END;",
+    /* 6 -> 7: a unit is one row, its variants, props and notes packed in body (an import wrote
+     * about eight rows a unit); the indexes are lists in chunks of about 4 KB (tm_list, row id
+     * list << 12 | chunk): a list per n-gram, and per hash bucket for a variant's exact folded
+     * text and a unit's content. tp_store_tm_upgrade moves the units after this runs. */
+    "ALTER TABLE tm_unit RENAME TO tm_unit_v4;"
+    "ALTER TABLE tm_variant RENAME TO tm_variant_v4;"
+    "DROP INDEX tm_unit_by_hash;"
+    "DROP INDEX tm_variant_by_fold;"
+    "DROP TABLE tm_posting;"
+    "CREATE TABLE tm_unit("
+    "  id INTEGER PRIMARY KEY,"
+    "  header_id INTEGER REFERENCES tm_header(id),"
+    "  hash INTEGER NOT NULL,"           /* of the variants' languages and content */
+    "  variants INTEGER NOT NULL,"
+    "  body BLOB NOT NULL);"             /* store_tm.c: attributes, props, notes, variants */
+    "CREATE TABLE tm_list("
+    "  id INTEGER PRIMARY KEY,"
+    "  n INTEGER NOT NULL,"              /* entries in this chunk */
+    "  last INTEGER NOT NULL,"           /* the unit of its last entry, which the next */
+    "  ids BLOB NOT NULL);",             /* chunk's deltas start from */
 };
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(sizeof migrations / sizeof migrations[0] == TP_STORE_SCHEMA_VERSION,
@@ -231,7 +251,7 @@ static tp_status check_schema(tp_store *s, const char *path, tp_error *err)
     for (int v = version; v < MIGRATION_COUNT; v++)
         if ((st = tp_store_exec(s, migrations[v], err)))
             goto fail;
-    if (version == 3 && (st = tp_store_tm_reindex(s, err)))
+    if (version < 7 && (st = tp_store_tm_upgrade(s, err)))
         goto fail;
     char sql[96];
     snprintf(sql, sizeof sql, "PRAGMA application_id=%d; PRAGMA user_version=%d", TP_APPLICATION_ID,
@@ -384,7 +404,9 @@ static tp_status connect(tp_store *s, const char *path, int oflags, int immutabl
         strcpy(o, "?immutable=1");
         oflags |= SQLITE_OPEN_URI;
     }
-    int rc = sqlite3_open_v2(uri ? uri : path, &s->db, oflags, NULL);
+    /* A connection is only ever used by one thread at a time (a thread that wants the store
+     * opens its own), so SQLite need not lock it at every call. */
+    int rc = sqlite3_open_v2(uri ? uri : path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
     free(uri);
     if (rc != SQLITE_OK)
         return tp_error_set(err, TP_ERR_IO, "cannot open store %s: %s", path,

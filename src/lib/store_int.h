@@ -57,8 +57,11 @@ void tp_store_tm_close(tp_store *s);
  * tp_store_commit before COMMIT. Discard drops them (rollback). */
 tp_status tp_store_tm_flush(tp_store *s, tp_error *err);
 void tp_store_tm_discard(tp_store *s);
-/* Builds the n-gram index again from every variant's folded text (migration to format 4). */
-tp_status tp_store_tm_reindex(tp_store *s, tp_error *err);
+/* Moves the units of the earlier layout (formats 3 to 6; its tables renamed tm_unit_v4 and
+ * tm_variant_v4, their props and notes in tm_meta) into the rows of format 7 and builds the
+ * index lists, then drops the old tables. Run by the migration to format 7, inside its
+ * transaction. */
+tp_status tp_store_tm_upgrade(tp_store *s, tp_error *err);
 
 /* Writes the concept's row, terms (with keys) and links; c->id and term ids that are set are
  * kept (undo restores rows under their old ids), others are assigned. No history, no

@@ -1,11 +1,17 @@
-/* The translation memory in the store: units, variants, props and notes, the n-gram index over
- * each variant's folded text, duplicate detection, and the probes that matching is built on.
- * Part of the store module: the only other file that knows SQL.
+/* The translation memory in the store: units with their variants, props and notes, the lists
+ * that index them, duplicate detection, and the probes that matching is built on. Part of the
+ * store module: the only other file that knows SQL.
  *
- * The index is a posting list per gram, in chunks of about 4 KB (tm_posting). Units added in a
- * transaction leave their postings in memory, grouped by gram, and the lists are written at
- * commit (or when the memory held passes a ceiling): one row write per gram and chunk rather
- * than one B-tree insert per gram and variant, which was most of an import's time. */
+ * A unit is one row of tm_unit: its variants, attributes, props and notes packed into one blob
+ * (an import wrote about eight rows a unit when each had rows of its own). A variant's id is
+ * made from its unit's id and its place in the unit (VARIANT_ID).
+ *
+ * The indexes are lists in tm_list, in chunks of about 4 KB, one row a chunk: a list per
+ * n-gram of the variants' folded text, and a list per hash bucket for the exact folded text of
+ * a variant and for the content of a unit (duplicates). Units added in a transaction leave
+ * their entries in memory, grouped by list, and the lists are written in key order at commit
+ * (or when the memory held passes a ceiling): a row write per list and chunk rather than a
+ * B-tree insert per gram and variant. */
 #include "toponym/tm.h"
 #include "buf_int.h"
 #include "error_int.h"
@@ -15,48 +21,88 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-enum { SCOPE_HEADER = 1, SCOPE_UNIT = 2, SCOPE_VARIANT = 3 };
+#define SCOPE_HEADER 1                            /* tm_meta holds only headers' props now */
 
-#define CHUNK_BYTES 4000                          /* a posting chunk is cut after this */
-#define PENDING_MAX ((size_t)64 * 1024 * 1024)    /* postings held in memory before a flush */
+/* A variant's id: its unit's id times TP_TM_VARIANT_SPAN plus its place. Ids sort as units and
+ * variants were added, and their low bits vary with the unit (matching hashes them). */
+#define VARIANT_ID(unit, seq) ((int64_t)(unit) * TP_TM_VARIANT_SPAN + (int64_t)(seq))
+#define VARIANT_UNIT(id) ((id) / TP_TM_VARIANT_SPAN)
+#define VARIANT_SEQ(id) ((id) % TP_TM_VARIANT_SPAN)
 
-/* Attributes are stored as name US value RS name US value ...: XML forbids both characters. */
+#define CHUNK_BYTES 4000                          /* a list's chunk is cut after this */
+#define CHUNK_BITS 12                             /* a chunk's row id: list << 12 | chunk */
+#define CHUNK_LAST ((1 << CHUNK_BITS) - 1)
+#define PENDING_MAX ((size_t)128 * 1024 * 1024)   /* entries held in memory before a flush */
+#define TM_BULK_CACHE_KB "-16384"                 /* page cache while a bulk import adds units */
+
+/* The lists' keys (below 2^51): an n-gram's list is its hash's top 50 bits; a bucket list has
+ * bit 50 set, its kind and the low bits of the hash. A bucket entry carries 4 more bits of the
+ * hash, so that a probe reads only the few rows that may be the one it wants. */
+#define BUCKET_BITS 12
+#define BUCKET_LIST ((int64_t)1 << 50)
+enum { BUCKET_FOLD = 1, BUCKET_UNIT = 2 };
+
+static int64_t gram_list(uint64_t gram)
+{
+    return (int64_t)(gram >> 13);
+}
+
+static int64_t bucket_list(int kind, uint64_t hash)
+{
+    return BUCKET_LIST | (int64_t)kind << BUCKET_BITS |
+           (int64_t)(hash & ((1u << BUCKET_BITS) - 1));
+}
+
+static uint32_t bucket_check(uint64_t hash)
+{
+    return (uint32_t)(hash >> BUCKET_BITS);
+}
+
+/* Attributes of a header are stored as name US value RS name US value ...: XML forbids both
+ * characters. Formats 3 to 6 stored units' and variants' attributes so too (read by the upgrade). */
 #define US '\x1F'
 #define RS '\x1E'
 
-/* The postings of one gram not yet written: varint (variant, unit) deltas, the first one from
- * (0, 0) so that a flush can rebase it on the stored list's last posting. */
+/* The entries of one list not yet written. An entry is varint(unit delta << 3 | min(seq, 7)),
+ * then varint(seq - 7) when seq >= 7, then for bucket lists 4 check bytes. The first entry's
+ * delta is from unit 0, so that a flush can rebase it on the stored list's last unit. */
 typedef struct pending {
-    uint64_t gram;        /* 0: empty slot (tp_tm_hash never gives 0 in practice; see add) */
-    int64_t last_variant, last_unit;
-    size_t n;
-    unsigned char *ids;
-    size_t len, cap;
+    int64_t list;
+    int64_t last_unit;
+    uint32_t n, len, cap;
+    unsigned char *bytes;
 } pending;
 
+/* The entries of one unit, made before any of them goes to the pending lists, so that a unit
+ * that fails half-way leaves none behind. */
+typedef struct unit_entries {
+    int64_t *list;
+    uint32_t *seq;        /* the variant's place in the unit */
+    uint32_t *check;      /* of a bucket entry */
+    pending **slot;       /* where the list is pending (post_entries) */
+    size_t n, cap;
+} unit_entries;
+
 struct tp_store_tm {
-    sqlite3_stmt *ins_header, *ins_unit, *ins_variant, *ins_meta;
-    sqlite3_stmt *by_hash, *get_unit, *get_variants, *get_meta;
-    sqlite3_stmt *probe_gram, *probe_fold, *variant_fold, *variant_row;
-    sqlite3_stmt *last_chunk, *put_chunk;
-    pending *pend;        /* open addressing on gram */
+    sqlite3_stmt *ins_header, *ins_unit, *ins_meta;
+    sqlite3_stmt *get_unit, *all_units, *probe_list;
+    sqlite3_stmt *last_chunk, *put_chunk, *new_chunk;
+    pending *pend;        /* open addressing on list; n == 0 is an empty slot */
     size_t pend_cap, pend_n;
-    size_t pend_bytes;    /* memory the pending postings hold */
-    int pend_failed;      /* postings were lost (out of memory, failed write): only a rollback */
-    /* A bulk import into an empty memory builds the two hash indexes after the rows (sorting
-     * once costs far less than a random B-tree insert a row) and finds duplicates meanwhile in
-     * seen, open addressing on the unit hash (0: empty slot). */
-    int deferred;
-    int asked;            /* this transaction has asked whether the memory was empty */
+    size_t pend_bytes;    /* memory the pending entries hold */
+    int pend_failed;      /* entries were lost (out of memory, failed write): only a rollback */
+    /* Asked at the transaction's first unit: whether the memory had units and lists then. A
+     * memory without units needs no probe for duplicates in the store, and lists that were
+     * empty need no read of their last chunk at the first flush. */
+    int asked, had_units, lists_empty;
+    /* The units of this transaction, open addressing on the unit hash (0: empty slot). */
     struct seen_unit { uint64_t hash; int64_t id; } *seen;
     size_t seen_cap, seen_n;
+    tp_buf body, fold;    /* scratch for writing a unit */
+    unit_entries ue;      /* scratch: the entries of the unit being written */
 };
-
-/* The indexes a bulk import builds after its rows: as in the store's migration 2 -> 3. */
-static const char drop_indexes[] = "DROP INDEX tm_unit_by_hash; DROP INDEX tm_variant_by_fold";
-static const char make_indexes[] = "CREATE INDEX tm_unit_by_hash ON tm_unit(hash);"
-                                   "CREATE INDEX tm_variant_by_fold ON tm_variant(lang_base, fold_hash)";
 
 /* Spreads a hash over a table's slots. */
 static uint64_t mix(uint64_t h)
@@ -67,35 +113,38 @@ static uint64_t mix(uint64_t h)
 static void pending_free(struct tp_store_tm *t)
 {
     for (size_t i = 0; i < t->pend_cap; i++)
-        free(t->pend[i].ids);
+        free(t->pend[i].bytes);
     free(t->pend);
     t->pend = NULL;
     t->pend_cap = t->pend_n = t->pend_bytes = 0;
 }
 
-/* Forgets what belongs to the transaction: pending postings, the deferred state. */
+/* Forgets what belongs to the transaction: pending entries, the units seen. */
 static void txn_reset(struct tp_store_tm *t)
 {
     pending_free(t);
     free(t->seen);
     t->seen = NULL;
     t->seen_cap = t->seen_n = 0;
-    t->deferred = t->asked = t->pend_failed = 0;
+    t->asked = t->had_units = t->lists_empty = t->pend_failed = 0;
 }
+
+static void entries_free(unit_entries *ue);
 
 void tp_store_tm_close(tp_store *s)
 {
     if (!s->tm)
         return;
-    sqlite3_stmt *all[] = {s->tm->ins_header, s->tm->ins_unit, s->tm->ins_variant,
-                           s->tm->ins_meta, s->tm->by_hash, s->tm->get_unit,
-                           s->tm->get_variants, s->tm->get_meta,
-                           s->tm->probe_gram, s->tm->probe_fold, s->tm->variant_fold,
-                           s->tm->variant_row, s->tm->last_chunk, s->tm->put_chunk};
+    struct tp_store_tm *t = s->tm;
+    sqlite3_stmt *all[] = {t->ins_header, t->ins_unit, t->ins_meta, t->get_unit, t->all_units,
+                           t->probe_list, t->last_chunk, t->put_chunk, t->new_chunk};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(all[i]);
-    txn_reset(s->tm);
-    free(s->tm);
+    txn_reset(t);
+    tp_buf_free(&t->body);
+    tp_buf_free(&t->fold);
+    entries_free(&t->ue);
+    free(t);
     s->tm = NULL;
 }
 
@@ -110,24 +159,10 @@ static tp_status tm(tp_store *s, int write, tp_error *err)
         return tp_error_nomem(err);
     struct tp_store_tm *t = s->tm;
     tp_status st;
-    if ((st = tp_store_prepare(s, &t->by_hash, "SELECT id FROM tm_unit WHERE hash = ?1", err)) ||
-        (st = tp_store_prepare(s, &t->get_unit,
-                               "SELECT srclang, attrs FROM tm_unit WHERE id = ?1", err)) ||
-        (st = tp_store_prepare(s, &t->get_variants,
-                               "SELECT id, lang, text, markup, codes, fold, attrs FROM tm_variant "
-                               "WHERE unit_id = ?1 ORDER BY seq", err)) ||
-        (st = tp_store_prepare(s, &t->get_meta,
-                               "SELECT kind, type, lang, encoding, text FROM tm_meta "
-                               "WHERE scope = ?1 AND owner = ?2 ORDER BY seq", err)) ||
-        (st = tp_store_prepare(s, &t->probe_gram,
-                               "SELECT n, ids FROM tm_posting WHERE gram = ?1 ORDER BY seq", err)) ||
-        (st = tp_store_prepare(s, &t->probe_fold,
-                               "SELECT id, unit_id FROM tm_variant WHERE lang_base = ?1 AND "
-                               "fold_hash = ?2 AND fold = ?3", err)) ||
-        (st = tp_store_prepare(s, &t->variant_fold,
-                               "SELECT fold FROM tm_variant WHERE id = ?1", err)) ||
-        (st = tp_store_prepare(s, &t->variant_row,
-                               "SELECT unit_id, text, codes FROM tm_variant WHERE id = ?1", err)))
+    if ((st = tp_store_prepare(s, &t->get_unit, "SELECT body FROM tm_unit WHERE id = ?1", err)) ||
+        (st = tp_store_prepare(s, &t->probe_list,
+                               "SELECT n, ids FROM tm_list WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+                               err)))
         return st;
     if (s->readonly)
         return TP_OK;
@@ -135,24 +170,253 @@ static tp_status tm(tp_store *s, int write, tp_error *err)
                                "INSERT INTO tm_header(source, version, attrs) VALUES(?1,?2,?3)",
                                err)) ||
         (st = tp_store_prepare(s, &t->ins_unit,
-                               "INSERT INTO tm_unit(header_id, srclang, attrs, hash) "
-                               "VALUES(?1,?2,?3,?4)", err)) ||
-        (st = tp_store_prepare(s, &t->ins_variant,
-                               "INSERT INTO tm_variant(unit_id, seq, lang, lang_base, text, markup, "
-                               "codes, fold, fold_hash, attrs) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,"
-                               "?10)", err)) ||
+                               "INSERT INTO tm_unit(id, header_id, hash, variants, body) "
+                               "VALUES(?1,?2,?3,?4,?5)", err)) ||
         (st = tp_store_prepare(s, &t->ins_meta,
                                "INSERT INTO tm_meta(scope, owner, seq, kind, type, lang, encoding, "
                                "text) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)", err)) ||
         (st = tp_store_prepare(s, &t->last_chunk,
-                               "SELECT seq, n, last_variant, last_unit, ids FROM tm_posting "
-                               "WHERE gram = ?1 ORDER BY seq DESC LIMIT 1", err)) ||
+                               "SELECT id, n, last, ids FROM tm_list WHERE id BETWEEN ?1 AND ?2 "
+                               "ORDER BY id DESC LIMIT 1", err)) ||
+        (st = tp_store_prepare(s, &t->new_chunk,
+                               "INSERT INTO tm_list(id, n, last, ids) VALUES(?1,?2,?3,?4)", err)) ||
         (st = tp_store_prepare(s, &t->put_chunk,
-                               "INSERT OR REPLACE INTO tm_posting(gram, seq, n, last_variant, "
-                               "last_unit, ids) VALUES(?1,?2,?3,?4,?5,?6)", err)))
+                               "INSERT OR REPLACE INTO tm_list(id, n, last, ids) VALUES(?1,?2,?3,?4)",
+                               err)))
         return st;
     return TP_OK;
 }
+
+/* ---- varints and the packed unit ---- */
+
+static size_t put_varint(unsigned char *p, uint64_t v)
+{
+    size_t n = 0;
+    for (; v >= 0x80; v >>= 7)
+        p[n++] = (unsigned char)(v | 0x80);
+    p[n++] = (unsigned char)v;
+    return n;
+}
+
+/* Reads a varint at *pos; 0 when the bytes end first or it runs past 64 bits. */
+static int get_varint(const unsigned char *p, size_t len, size_t *pos, uint64_t *v)
+{
+    uint64_t x = 0;
+    for (unsigned shift = 0; *pos < len && shift < 64; shift += 7) {
+        unsigned char b = p[(*pos)++];
+        x |= (uint64_t)(b & 0x7F) << shift;
+        if (!(b & 0x80)) {
+            *v = x;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The body of a unit: str srclang, attrs, metas, varint variant count, then each variant: str
+ * lang, text, markup, codes, fold, attrs, metas. A str is varint(length + 1) and the bytes with
+ * their NUL (so that a reader can use them in place), or varint 0 for NULL; attrs are a varint
+ * count of (str name, str value); metas a varint count of (varint kind, str type, lang,
+ * encoding, text). */
+static tp_status put_num(tp_buf *b, uint64_t v)
+{
+    unsigned char tmp[10];
+    return tp_buf_append(b, (const char *)tmp, put_varint(tmp, v));
+}
+
+static tp_status put_str(tp_buf *b, const char *s)
+{
+    if (!s)
+        return put_num(b, 0);
+    size_t n = strlen(s);
+    tp_status st = put_num(b, (uint64_t)n + 1);
+    return st ? st : tp_buf_append(b, s, n + 1);
+}
+
+static tp_status put_attrs(tp_buf *b, const tp_tm_attr *a, size_t n)
+{
+    tp_status st = put_num(b, n);
+    for (size_t i = 0; !st && i < n; i++)
+        if (!(st = put_str(b, a[i].name)))
+            st = put_str(b, a[i].value);
+    return st;
+}
+
+static tp_status put_metas(tp_buf *b, const tp_tm_meta *m, size_t n)
+{
+    tp_status st = put_num(b, n);
+    for (size_t i = 0; !st && i < n; i++)
+        if (!(st = put_num(b, (uint64_t)m[i].kind)) && !(st = put_str(b, m[i].type)) &&
+            !(st = put_str(b, m[i].lang)) && !(st = put_str(b, m[i].encoding)))
+            st = put_str(b, m[i].text);
+    return st;
+}
+
+/* A read position in a stored body; bad is set when the bytes do not parse. */
+typedef struct cursor {
+    const unsigned char *p;
+    size_t len, pos;
+    int bad;
+} cursor;
+
+static uint64_t get_num(cursor *c)
+{
+    uint64_t v = 0;
+    if (!c->bad && !get_varint(c->p, c->len, &c->pos, &v))
+        c->bad = 1;
+    return c->bad ? 0 : v;
+}
+
+/* A string of the body, in place (NUL-terminated), or NULL. */
+static const char *get_str(cursor *c)
+{
+    uint64_t n = get_num(c);
+    if (c->bad || n == 0)
+        return NULL;
+    if (n > c->len - c->pos || c->p[c->pos + n - 1] != '\0') {
+        c->bad = 1;
+        return NULL;
+    }
+    const char *s = (const char *)c->p + c->pos;
+    c->pos += (size_t)n;
+    return s;
+}
+
+static void skip_attrs(cursor *c)
+{
+    for (uint64_t n = get_num(c); !c->bad && n; n--) {
+        get_str(c);
+        get_str(c);
+    }
+}
+
+static void skip_metas(cursor *c)
+{
+    for (uint64_t n = get_num(c); !c->bad && n; n--) {
+        get_num(c);
+        for (int k = 0; k < 4; k++)
+            get_str(c);
+    }
+}
+
+/* One variant of a body, in place. */
+typedef struct packed_variant {
+    const char *lang, *text, *markup, *codes, *fold;
+} packed_variant;
+
+/* Moves past the unit's own fields; gives the variant count. */
+static uint64_t seek_variants(cursor *c)
+{
+    get_str(c);
+    skip_attrs(c);
+    skip_metas(c);
+    return get_num(c);
+}
+
+static void get_variant_head(cursor *c, packed_variant *v)
+{
+    v->lang = get_str(c);
+    v->text = get_str(c);
+    v->markup = get_str(c);
+    v->codes = get_str(c);
+    v->fold = get_str(c);
+}
+
+/* The variant at seq of a body, in place; 0 when there is none or the body is corrupt. */
+static int find_variant(const void *body, size_t len, uint64_t seq, packed_variant *v)
+{
+    cursor c = {body, len, 0, !body};
+    uint64_t n = seek_variants(&c);
+    if (c.bad || seq >= n)
+        return 0;
+    for (uint64_t i = 0; i < seq && !c.bad; i++) {
+        get_variant_head(&c, v);
+        skip_attrs(&c);
+        skip_metas(&c);
+    }
+    get_variant_head(&c, v);
+    return !c.bad && v->lang && v->text && v->fold;
+}
+
+static tp_status set(char **field, const char *v)
+{
+    if (v && !(*field = strdup(v)))
+        return TP_ERR_NOMEM;
+    return TP_OK;
+}
+
+static tp_status read_attrs(cursor *c, tp_tm_attr **attrs, size_t *count, tp_error *err)
+{
+    tp_status st = TP_OK;
+    for (uint64_t n = get_num(c); !st && !c->bad && n; n--) {
+        const char *name = get_str(c), *value = get_str(c);
+        if (!c->bad)
+            st = tp_tm_attr_add(attrs, count, name, value, err);
+    }
+    return st;
+}
+
+static tp_status read_metas(cursor *c, tp_tm_meta **meta, size_t *count, tp_error *err)
+{
+    tp_status st = TP_OK;
+    for (uint64_t n = get_num(c); !st && !c->bad && n; n--) {
+        tp_tm_meta m;
+        m.kind = (tp_tm_meta_kind)get_num(c);
+        m.type = (char *)get_str(c);
+        m.lang = (char *)get_str(c);
+        m.encoding = (char *)get_str(c);
+        m.text = (char *)get_str(c);
+        if (!c->bad)
+            st = tp_tm_meta_add(meta, count, &m, err);
+    }
+    return st;
+}
+
+/* Builds a unit from its stored body. *out is freed by the caller. */
+static tp_status unpack_unit(int64_t id, const void *body, size_t len, tp_tm_unit **out,
+                             tp_error *err)
+{
+    tp_tm_unit *u = tp_tm_unit_new();
+    if (!u)
+        return tp_error_nomem(err);
+    u->id = id;
+    cursor c = {body, len, 0, !body};
+    tp_status st = set(&u->srclang, get_str(&c)) ? tp_error_nomem(err) : TP_OK;
+    if (!st)
+        st = read_attrs(&c, &u->attrs, &u->attr_count, err);
+    if (!st)
+        st = read_metas(&c, &u->meta, &u->meta_count, err);
+    uint64_t n = get_num(&c);
+    if (!st && n > TP_TM_VARIANTS_MAX)
+        c.bad = 1;
+    for (uint64_t i = 0; !st && !c.bad && i < n; i++) {
+        packed_variant pv;
+        get_variant_head(&c, &pv);
+        tp_tm_variant *v;
+        if (c.bad || !pv.lang || !pv.text)
+            break;
+        if ((st = tp_tm_unit_add_variant(u, pv.lang, &v, err)))
+            break;
+        v->id = VARIANT_ID(id, i);
+        if (set(&v->text, pv.text) || set(&v->markup, pv.markup) || set(&v->codes, pv.codes) ||
+            set(&v->fold, pv.fold))
+            st = tp_error_nomem(err);
+        if (!st)
+            st = read_attrs(&c, &v->attrs, &v->attr_count, err);
+        if (!st)
+            st = read_metas(&c, &v->meta, &v->meta_count, err);
+    }
+    if (!st && (c.bad || u->variant_count != n))
+        st = tp_error_set(err, TP_ERR_STORE, "translation unit %lld is corrupt", (long long)id);
+    if (st) {
+        tp_tm_unit_free(u);
+        return st;
+    }
+    *out = u;
+    return TP_OK;
+}
+
+/* ---- headers ---- */
 
 static tp_status encode_attrs(const tp_tm_attr *a, size_t n, tp_buf *b)
 {
@@ -169,30 +433,6 @@ static tp_status encode_attrs(const tp_tm_attr *a, size_t n, tp_buf *b)
             st = tp_buf_puts(b, a[i].value);
     }
     return st;
-}
-
-static tp_status decode_attrs(const char *s, tp_tm_attr **attrs, size_t *count, tp_error *err)
-{
-    if (!s || !*s)
-        return TP_OK;
-    while (*s) {
-        size_t rec = strcspn(s, "\x1E");
-        const char *sep = memchr(s, US, rec);
-        if (sep) {
-            char *name = strndup(s, (size_t)(sep - s));
-            char *value = strndup(sep + 1, rec - (size_t)(sep - s) - 1);
-            tp_status st = name && value ? tp_tm_attr_add(attrs, count, name, value, err)
-                                         : tp_error_nomem(err);
-            free(name);
-            free(value);
-            if (st)
-                return st;
-        }
-        s += rec;
-        if (*s)
-            s++;
-    }
-    return TP_OK;
 }
 
 static tp_status add_meta(tp_store *s, int scope, int64_t owner, const tp_tm_meta *m, size_t n,
@@ -246,48 +486,112 @@ tp_status tp_store_tm_add_header(tp_store *s, const tp_tm_header *h, const char 
     return tp_store_exec(s, "RELEASE tm_header", err);
 }
 
-/* The canonical form of a unit's content for duplicate detection: each variant as
- * "lang US content", sorted, joined by RS. Content is the markup when there is one. */
-static int cmp_str(const void *a, const void *b)
+/* ---- duplicates ---- */
+
+/* A variant's content for duplicate detection: its whole language tag, lower-cased (en-US and
+ * en-GB are different variants), and its markup when it has one, else its text. */
+static const char *content(const char *markup, const char *text)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return markup ? markup : text;
 }
 
-static tp_status canonical(const tp_tm_variant *v, size_t n, tp_buf *out)
+static uint64_t variant_key(const char *lang, const char *body)
 {
-    char **items = calloc(n ? n : 1, sizeof *items);
-    if (!items)
-        return TP_ERR_NOMEM;
-    tp_status st = TP_OK;
-    for (size_t i = 0; !st && i < n; i++) {
-        const char *content = v[i].markup ? v[i].markup : v[i].text;
-        size_t len = strlen(v[i].lang) + strlen(content) + 2;
-        if (!(items[i] = malloc(len))) {
-            st = TP_ERR_NOMEM;
-            break;
-        }
-        /* The whole tag, lower-cased: en-US and en-GB are different variants. */
-        size_t k = 0;
-        for (const char *p = v[i].lang; *p; p++)
-            items[i][k++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-        items[i][k++] = US;
-        strcpy(items[i] + k, content);
+    uint64_t h = TP_TM_HASH_SEED;
+    for (const char *p = lang; *p; p++) {
+        h ^= (unsigned char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        h *= 0x100000001b3ULL;
     }
-    if (!st)
-        qsort(items, n, sizeof *items, cmp_str);
-    tp_buf_reset(out);
-    if (!st)
-        st = tp_buf_append(out, "", 0);
-    for (size_t i = 0; !st && i < n; i++) {
-        if (i)
-            st = tp_buf_putc(out, RS);
-        if (!st)
-            st = tp_buf_puts(out, items[i]);
+    h ^= (unsigned char)US;
+    h *= 0x100000001b3ULL;
+    return tp_tm_hash(body, strlen(body), h);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The variants' keys, sorted, into keys (n of them); order-free, so the unit hash does not
+ * depend on the order of the TUVs. */
+static void sorted_keys(const tp_tm_unit *u, uint64_t *keys)
+{
+    for (size_t i = 0; i < u->variant_count; i++)
+        keys[i] = variant_key(u->variants[i].lang,
+                              content(u->variants[i].markup, u->variants[i].text));
+    if (u->variant_count > 1)
+        qsort(keys, u->variant_count, sizeof *keys, cmp_u64);
+}
+
+static uint64_t unit_hash(const uint64_t *keys, size_t n)
+{
+    return tp_tm_hash((const char *)keys, n * sizeof *keys, TP_TM_HASH_SEED);
+}
+
+/* Whether the stored body holds the same (language, content) pairs as u, whose sorted keys
+ * are given. */
+static int same_content(const tp_tm_unit *u, const uint64_t *keys, const void *body, size_t len)
+{
+    cursor c = {body, len, 0, !body};
+    uint64_t n = seek_variants(&c);
+    if (c.bad || n != u->variant_count)
+        return 0;
+    uint64_t *other = malloc(n * sizeof *other);
+    if (!other)
+        return -1;
+    int same = 1;
+    for (uint64_t i = 0; i < n && !c.bad; i++) {
+        packed_variant pv;
+        get_variant_head(&c, &pv);
+        skip_attrs(&c);
+        skip_metas(&c);
+        if (!c.bad && pv.lang && pv.text)
+            other[i] = variant_key(pv.lang, content(pv.markup, pv.text));
+        else
+            c.bad = 1;
     }
-    for (size_t i = 0; i < n; i++)
-        free(items[i]);
-    free(items);
-    return st;
+    if (c.bad)
+        same = 0;
+    else if (n > 1)
+        qsort(other, n, sizeof *other, cmp_u64);
+    for (uint64_t i = 0; same && i < n; i++)
+        same = other[i] == keys[i];
+    free(other);
+    if (!same)
+        return 0;
+    /* Equal keys: make sure of the text itself, pair by pair. */
+    c.pos = 0;
+    c.bad = 0;
+    seek_variants(&c);
+    for (uint64_t i = 0; same && i < n && !c.bad; i++) {
+        packed_variant pv;
+        get_variant_head(&c, &pv);
+        skip_attrs(&c);
+        skip_metas(&c);
+        same = 0;
+        for (size_t k = 0; !same && k < u->variant_count; k++)
+            same = !strcasecmp(pv.lang, u->variants[k].lang) &&
+                   !strcmp(content(pv.markup, pv.text),
+                           content(u->variants[k].markup, u->variants[k].text));
+    }
+    return same && !c.bad;
+}
+
+/* Whether stored unit id holds u's content; -1 when it cannot be read. */
+static int same_unit(tp_store *s, int64_t id, const tp_tm_unit *u, const uint64_t *keys)
+{
+    sqlite3_stmt *q = s->tm->get_unit;
+    sqlite3_bind_int64(q, 1, id);
+    int same = -1;
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        same = same_content(u, keys, sqlite3_column_blob(q, 0),
+                            (size_t)sqlite3_column_bytes(q, 0));
+    else if (rc == SQLITE_DONE)
+        same = 0;
+    sqlite3_reset(q);
+    return same;
 }
 
 static int seen_add(struct tp_store_tm *t, uint64_t hash, int64_t id)
@@ -318,103 +622,83 @@ static int seen_add(struct tp_store_tm *t, uint64_t hash, int64_t id)
     return 0;
 }
 
-static int same_canonical(tp_store *s, int64_t id, const char *canon, tp_status *st,
-                          tp_error *err)
+/* Calls fn for each entry of a stored list (unit, seq, and for bucket lists the check bits),
+ * in order, until fn returns nonzero or limit entries were given. */
+typedef int (*entry_fn)(void *ctx, int64_t unit, int64_t seq, uint32_t check);
+static tp_status walk_list(tp_store *s, int64_t list, size_t limit, entry_fn fn, void *ctx,
+                           tp_error *err);
+
+typedef struct dup_probe {
+    tp_store *s;
+    const tp_tm_unit *u;
+    const uint64_t *keys;
+    uint32_t check;
+    int64_t dup;
+    int failed;
+} dup_probe;
+
+static int on_dup_entry(void *ctx, int64_t unit, int64_t seq, uint32_t check)
 {
-    tp_tm_unit *u = NULL;
-    tp_buf other = TP_BUF_INIT;
-    int same = 0;
-    if (!(*st = tp_store_tm_get_unit(s, id, &u, err)))
-        same = canonical(u->variants, u->variant_count, &other) == TP_OK &&
-               strcmp(other.data, canon) == 0;
-    tp_tm_unit_free(u);
-    tp_buf_free(&other);
-    return same;
+    (void)seq;
+    dup_probe *d = ctx;
+    if (check != d->check)
+        return 0;
+    int same = same_unit(d->s, unit, d->u, d->keys);
+    if (same < 0)
+        d->failed = 1;
+    else if (same)
+        d->dup = unit;
+    return same != 0;
 }
 
-/* The stored unit with the same canonical content, or 0. */
-static tp_status find_duplicate(tp_store *s, uint64_t hash, const char *canon, int64_t *dup,
-                                tp_error *err)
+/* The stored unit with the same content as u (hash, sorted keys), or 0. */
+static tp_status find_duplicate(tp_store *s, const tp_tm_unit *u, uint64_t hash,
+                                const uint64_t *keys, int64_t *dup, tp_error *err)
 {
-    *dup = 0;
     struct tp_store_tm *t = s->tm;
-    if (t->deferred) {
-        /* Every unit of the memory was added by this import and is in seen. */
-        tp_status st = TP_OK;
-        if (!t->seen_cap)
-            return TP_OK;
-        for (size_t h = (size_t)(mix(hash | 1) >> 20) & (t->seen_cap - 1);
-             !st && !*dup && t->seen[h].hash; h = (h + 1) & (t->seen_cap - 1))
-            if (t->seen[h].hash == (hash | 1) && same_canonical(s, t->seen[h].id, canon, &st, err))
+    *dup = 0;
+    if (t->seen_cap)
+        for (size_t h = (size_t)(mix(hash | 1) >> 20) & (t->seen_cap - 1); t->seen[h].hash;
+             h = (h + 1) & (t->seen_cap - 1)) {
+            if (t->seen[h].hash != (hash | 1))
+                continue;
+            int same = same_unit(s, t->seen[h].id, u, keys);
+            /* A failure here must not read as "no duplicate": the unit would be stored twice
+             * (found by tests/fault/test_fault.c). */
+            if (same < 0)
+                return tp_store_db_error(s, err, "cannot compare units");
+            if (same) {
                 *dup = t->seen[h].id;
-        return st;
-    }
-    sqlite3_stmt *q = t->by_hash;
-    sqlite3_bind_int64(q, 1, (sqlite3_int64)hash);
-    tp_status st = TP_OK;
-    int rc;
-    tp_buf other = TP_BUF_INIT;
-    while (!*dup && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(q, 0);
-        tp_tm_unit *u = NULL;
-        /* get_unit uses other statements: by_hash stays stepped meanwhile, which SQLite allows. */
-        if ((st = tp_store_tm_get_unit(s, id, &u, err)))
-            break;
-        /* A failure here must not read as "no duplicate": the unit would be stored twice
-         * (found by tests/fault/test_fault.c). */
-        st = canonical(u->variants, u->variant_count, &other);
-        if (st)
-            st = tp_error_set(err, st, "cannot compare units: %s", tp_strerror(st));
-        else if (strcmp(other.data, canon) == 0)
-            *dup = id;
-        tp_tm_unit_free(u);
-        if (st)
-            break;
-    }
-    if (!st && !*dup && rc != SQLITE_DONE)
-        st = tp_store_db_error(s, err, "cannot look for an equal unit");
-    sqlite3_reset(q);
-    tp_buf_free(&other);
+                return TP_OK;
+            }
+        }
+    if (!t->had_units)
+        return TP_OK;   /* every unit of the memory was added in this transaction */
+    dup_probe d = {s, u, keys, bucket_check(hash), 0, 0};
+    tp_status st = walk_list(s, bucket_list(BUCKET_UNIT, hash), SIZE_MAX, on_dup_entry, &d, err);
+    if (!st && d.failed)
+        st = tp_store_db_error(s, err, "cannot compare units");
+    *dup = d.dup;
     return st;
 }
 
-/* ---- the n-gram index: posting lists ---- */
+/* ---- the lists ---- */
 
-static size_t put_varint(unsigned char *p, uint64_t v)
+static int pending_grow(struct tp_store_tm *t, size_t need)
 {
-    size_t n = 0;
-    for (; v >= 0x80; v >>= 7)
-        p[n++] = (unsigned char)(v | 0x80);
-    p[n++] = (unsigned char)v;
-    return n;
-}
-
-/* Reads a varint at *pos; 0 when the bytes end first or it runs past 64 bits. */
-static int get_varint(const unsigned char *p, size_t len, size_t *pos, uint64_t *v)
-{
-    uint64_t x = 0;
-    for (unsigned shift = 0; *pos < len && shift < 64; shift += 7) {
-        unsigned char b = p[(*pos)++];
-        x |= (uint64_t)(b & 0x7F) << shift;
-        if (!(b & 0x80)) {
-            *v = x;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static int pending_grow(struct tp_store_tm *t)
-{
-    size_t cap = t->pend_cap ? t->pend_cap * 2 : 4096;
+    size_t cap = t->pend_cap ? t->pend_cap : 4096;
+    while (need * 2 > cap)
+        cap *= 2;
+    if (cap == t->pend_cap)
+        return 0;
     pending *p = calloc(cap, sizeof *p);
     if (!p)
         return -1;
     for (size_t i = 0; i < t->pend_cap; i++) {
-        if (!t->pend[i].n)
+        if (!t->pend[i].bytes)
             continue;
-        size_t h = (size_t)(mix(t->pend[i].gram) >> 20) & (cap - 1);
-        while (p[h].n)
+        size_t h = (size_t)(mix((uint64_t)t->pend[i].list) >> 20) & (cap - 1);
+        while (p[h].bytes)
             h = (h + 1) & (cap - 1);
         p[h] = t->pend[i];
     }
@@ -425,127 +709,210 @@ static int pending_grow(struct tp_store_tm *t)
     return 0;
 }
 
-/* Adds one posting; variant ids only grow, so each list stays sorted. */
-static int pending_add(struct tp_store_tm *t, uint64_t gram, int64_t variant, int64_t unit)
+/* The slot of list in the table, claimed (with room for a first entry) when the list is new;
+ * NULL when out of memory. A slot is free while its bytes are NULL. */
+static pending *pending_slot(struct tp_store_tm *t, int64_t list)
 {
-    if ((t->pend_n + 1) * 2 > t->pend_cap && pending_grow(t))
-        return -1;
-    size_t h = (size_t)(mix(gram) >> 20) & (t->pend_cap - 1);
-    while (t->pend[h].n && t->pend[h].gram != gram)
+    size_t h = (size_t)(mix((uint64_t)list) >> 20) & (t->pend_cap - 1);
+    while (t->pend[h].bytes && t->pend[h].list != list)
         h = (h + 1) & (t->pend_cap - 1);
     pending *e = &t->pend[h];
-    if (e->len + 20 > e->cap) {
-        size_t cap = e->cap ? e->cap * 2 : 16;
-        unsigned char *ids = realloc(e->ids, cap);
-        if (!ids)
+    if (!e->bytes) {
+        if (!(e->bytes = malloc(32)))
+            return NULL;
+        e->list = list;
+        e->cap = 32;
+        t->pend_n++;
+        t->pend_bytes += 32;
+    }
+    return e;
+}
+
+/* Adds an entry to a list's slot; units only grow (and a unit's variants in order), so each
+ * list stays sorted. check is used for bucket lists only. */
+static int pending_add(struct tp_store_tm *t, pending *e, int64_t unit, int64_t seq,
+                       uint32_t check)
+{
+    if (e->len + 24 > e->cap) {
+        uint32_t cap = e->cap * 2;
+        unsigned char *b = realloc(e->bytes, cap);
+        if (!b)
             return -1;
         t->pend_bytes += cap - e->cap;
-        e->ids = ids;
+        e->bytes = b;
         e->cap = cap;
     }
-    if (!e->n) {
-        e->gram = gram;
-        t->pend_n++;
+    uint64_t low = seq < 7 ? (uint64_t)seq : 7;
+    e->len += (uint32_t)put_varint(e->bytes + e->len, (uint64_t)(unit - e->last_unit) << 3 | low);
+    if (low == 7)
+        e->len += (uint32_t)put_varint(e->bytes + e->len, (uint64_t)(seq - 7));
+    if (e->list & BUCKET_LIST) {
+        memcpy(e->bytes + e->len, &check, 4);
+        e->len += 4;
     }
-    e->len += put_varint(e->ids + e->len, (uint64_t)(variant - e->last_variant));
-    e->len += put_varint(e->ids + e->len, (uint64_t)(unit - e->last_unit));
-    e->last_variant = variant;
     e->last_unit = unit;
     e->n++;
     return 0;
 }
 
-static tp_status put_chunk(tp_store *s, uint64_t gram, int64_t seq, size_t n, int64_t lv,
-                           int64_t lu, const unsigned char *ids, size_t len, tp_error *err)
+/* Reads one entry at *pos into (unit delta, seq, check); 0 when the bytes are corrupt. */
+static int get_entry(const unsigned char *p, size_t len, size_t *pos, int bucket, uint64_t *du,
+                     uint64_t *seq, uint32_t *check)
 {
-    sqlite3_stmt *q = s->tm->put_chunk;
-    sqlite3_bind_int64(q, 1, (sqlite3_int64)gram);
-    sqlite3_bind_int64(q, 2, seq);
-    sqlite3_bind_int64(q, 3, (sqlite3_int64)n);
-    sqlite3_bind_int64(q, 4, lv);
-    sqlite3_bind_int64(q, 5, lu);
-    sqlite3_bind_blob(q, 6, ids, (int)len, SQLITE_STATIC);
+    uint64_t x;
+    if (!get_varint(p, len, pos, &x))
+        return 0;
+    *du = x >> 3;
+    *seq = x & 7;
+    if (*seq == 7) {
+        if (!get_varint(p, len, pos, &x) || x >= TP_TM_VARIANTS_MAX)
+            return 0;
+        *seq += x;
+    }
+    *check = 0;
+    if (bucket) {
+        if (len - *pos < 4)
+            return 0;
+        memcpy(check, p + *pos, 4);
+        *pos += 4;
+    }
+    return 1;
+}
+
+static tp_status walk_list(tp_store *s, int64_t list, size_t limit, entry_fn fn, void *ctx,
+                           tp_error *err)
+{
+    sqlite3_stmt *q = s->tm->probe_list;
+    sqlite3_bind_int64(q, 1, list << CHUNK_BITS);
+    sqlite3_bind_int64(q, 2, list << CHUNK_BITS | CHUNK_LAST);
+    int64_t unit = 0;
+    size_t seen = 0;
+    int rc = SQLITE_DONE, stop = 0, bucket = (list & BUCKET_LIST) != 0;
+    tp_status st = TP_OK;
+    while (!stop && seen < limit && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const unsigned char *ids = sqlite3_column_blob(q, 1);
+        size_t len = (size_t)sqlite3_column_bytes(q, 1), pos = 0;
+        for (sqlite3_int64 k = sqlite3_column_int64(q, 0); k > 0 && seen < limit; k--) {
+            uint64_t du, seq;
+            uint32_t check;
+            if (!ids || !get_entry(ids, len, &pos, bucket, &du, &seq, &check)) {
+                sqlite3_reset(q);
+                return tp_error_set(err, TP_ERR_STORE, "the segment index is corrupt");
+            }
+            unit += (int64_t)du;
+            seen++;
+            if (fn(ctx, unit, (int64_t)seq, check)) {
+                stop = 1;
+                break;
+            }
+        }
+    }
+    if (!stop && seen < limit && rc != SQLITE_DONE)
+        st = tp_store_db_error(s, err, "search failed");
+    sqlite3_reset(q);
+    return st;
+}
+
+/* Writes a chunk: over the stored one when replace is set, else as a new row (a plain insert at
+ * the end of the table costs far less than one that looks for a row to replace). */
+static tp_status put_chunk(tp_store *s, int64_t id, size_t n, int64_t last,
+                           const unsigned char *ids, size_t len, int replace, tp_error *err)
+{
+    sqlite3_stmt *q = replace ? s->tm->put_chunk : s->tm->new_chunk;
+    sqlite3_bind_int64(q, 1, id);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)n);
+    sqlite3_bind_int64(q, 3, last);
+    sqlite3_bind_blob(q, 4, ids, (int)len, SQLITE_STATIC);
     return tp_store_step_done(s, q, err, "cannot write the segment index");
 }
 
-/* Appends one gram's pending postings to its stored list: into the last chunk while it has
- * room, then in new chunks. out has room for CHUNK_BYTES + 20. */
-static tp_status flush_one(tp_store *s, const pending *e, unsigned char *out, tp_error *err)
+/* Appends one list's pending entries to its stored chunks: into the last chunk while it has
+ * room, then in new chunks. Entries are copied as they are, but for the first, whose delta is
+ * made from the stored list's last unit. out has room for CHUNK_BYTES + 32. */
+static tp_status flush_one(tp_store *s, const pending *e, int fresh, unsigned char *out,
+                           tp_error *err)
 {
-    sqlite3_stmt *q = s->tm->last_chunk;
-    sqlite3_bind_int64(q, 1, (sqlite3_int64)e->gram);
-    int64_t seq = 0, cur_v = 0, cur_u = 0;
+    int64_t first = e->list << CHUNK_BITS, id = first, last = 0;
     size_t len = 0, n = 0;
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        seq = sqlite3_column_int64(q, 0);
-        cur_v = sqlite3_column_int64(q, 2);
-        cur_u = sqlite3_column_int64(q, 3);
-        const void *ids = sqlite3_column_blob(q, 4);
-        size_t have = (size_t)sqlite3_column_bytes(q, 4);
-        if (have < CHUNK_BYTES && ids) {
-            memcpy(out, ids, have);
-            len = have;
-            n = (size_t)sqlite3_column_int64(q, 1);
-        } else {
-            seq++;
+    int replace = 0;
+    if (!fresh) {
+        sqlite3_stmt *q = s->tm->last_chunk;
+        sqlite3_bind_int64(q, 1, first);
+        sqlite3_bind_int64(q, 2, first | CHUNK_LAST);
+        int rc = sqlite3_step(q);
+        if (rc == SQLITE_ROW) {
+            id = sqlite3_column_int64(q, 0);
+            last = sqlite3_column_int64(q, 2);
+            const void *ids = sqlite3_column_blob(q, 3);
+            size_t have = (size_t)sqlite3_column_bytes(q, 3);
+            if (have < CHUNK_BYTES && ids) {
+                memcpy(out, ids, have);
+                len = have;
+                n = (size_t)sqlite3_column_int64(q, 1);
+                replace = 1;
+            } else {
+                id++;
+            }
         }
+        sqlite3_reset(q);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return tp_store_db_error(s, err, "cannot read the segment index");
     }
-    sqlite3_reset(q);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return tp_store_db_error(s, err, "cannot read the segment index");
-    tp_status st = TP_OK;
-    int64_t v = 0, u = 0;
+    /* A list new to the store that fits one chunk (most of them) goes in as it is: its first
+     * delta is already from unit 0. */
+    if (len == 0 && last == 0 && id == first && e->len < CHUNK_BYTES)
+        return put_chunk(s, id, e->n, e->last_unit, e->bytes, e->len, 0, err);
+    int bucket = (e->list & BUCKET_LIST) != 0;
+    int64_t unit = 0;
     size_t pos = 0;
-    for (size_t k = 0; !st && k < e->n; k++) {
-        uint64_t dv, du;
-        if (!get_varint(e->ids, e->len, &pos, &dv) || !get_varint(e->ids, e->len, &pos, &du))
+    tp_status st = TP_OK;
+    for (uint32_t k = 0; !st && k < e->n; k++) {
+        size_t start = pos;
+        uint64_t du, seq;
+        uint32_t check;
+        if (!get_entry(e->bytes, e->len, &pos, bucket, &du, &seq, &check))
             return tp_error_set(err, TP_ERR_STORE, "the segment index is corrupt");
-        v += (int64_t)dv;
-        u += (int64_t)du;
-        if (v <= cur_v || u < cur_u)
-            return tp_error_set(err, TP_ERR_STORE, "segment index out of order");
-        len += put_varint(out + len, (uint64_t)(v - cur_v));
-        len += put_varint(out + len, (uint64_t)(u - cur_u));
-        cur_v = v;
-        cur_u = u;
+        unit += (int64_t)du;
+        if (k == 0) {
+            if (unit < last)
+                return tp_error_set(err, TP_ERR_STORE, "segment index out of order");
+            uint64_t low = seq < 7 ? seq : 7;
+            len += put_varint(out + len, (uint64_t)(unit - last) << 3 | low);
+            if (low == 7)
+                len += put_varint(out + len, seq - 7);
+            if (bucket) {
+                memcpy(out + len, &check, 4);
+                len += 4;
+            }
+        } else {
+            memcpy(out + len, e->bytes + start, pos - start);
+            len += pos - start;
+        }
+        last = unit;
         n++;
         if (len >= CHUNK_BYTES) {
-            st = put_chunk(s, e->gram, seq++, n, cur_v, cur_u, out, len, err);
+            if ((id & CHUNK_LAST) == CHUNK_LAST)
+                return tp_error_set(err, TP_ERR_STORE, "an index list is too long");
+            st = put_chunk(s, id++, n, last, out, len, replace, err);
+            replace = 0;
             len = n = 0;
         }
     }
     if (!st && n)
-        st = put_chunk(s, e->gram, seq, n, cur_v, cur_u, out, len, err);
+        st = put_chunk(s, id, n, last, out, len, replace, err);
     return st;
 }
 
-static int by_gram(const void *a, const void *b)
+static int by_list(const void *a, const void *b)
 {
-    uint64_t x = (*(pending *const *)a)->gram, y = (*(pending *const *)b)->gram;
+    int64_t x = (*(pending *const *)a)->list, y = (*(pending *const *)b)->list;
     return x < y ? -1 : x > y;
 }
 
-/* Writes the pending postings; at the end of the transaction (last), builds the deferred
- * indexes too. */
-static tp_status flush(tp_store *s, int last, tp_error *err);
-
-tp_status tp_store_tm_flush(tp_store *s, tp_error *err)
-{
-    return flush(s, 1, err);
-}
-
+/* Writes the pending entries; at the end of the transaction (last), forgets its state too. */
 static tp_status flush(tp_store *s, int last, tp_error *err)
 {
     struct tp_store_tm *t = s->tm;
-    if (t && last && t->deferred && !t->pend_failed) {
-        tp_status st = tp_store_exec(s, make_indexes, err);
-        if (st) {
-            t->pend_failed = 1;
-            return st;
-        }
-        t->deferred = 0;
-    }
     if (!t)
         return TP_OK;
     if (t->pend_failed)
@@ -556,29 +923,36 @@ static tp_status flush(tp_store *s, int last, tp_error *err)
             txn_reset(t);
         return TP_OK;
     }
-    /* In gram order, so that the index B-tree is written from one end to the other. */
+    /* In list order, so that the B-tree is written from one end to the other. */
     pending **order = malloc(t->pend_n * sizeof *order);
-    unsigned char *out = malloc(CHUNK_BYTES + 20);
+    unsigned char *out = malloc(CHUNK_BYTES + 32);
     tp_status st = order && out ? TP_OK : tp_error_nomem(err);
     size_t n = 0;
     for (size_t i = 0; !st && i < t->pend_cap; i++)
         if (t->pend[i].n)
             order[n++] = &t->pend[i];
     if (!st)
-        qsort(order, n, sizeof *order, by_gram);
+        qsort(order, n, sizeof *order, by_list);
+    int fresh = t->asked && t->lists_empty;
     for (size_t i = 0; !st && i < n; i++)
-        st = flush_one(s, order[i], out, err);
+        st = flush_one(s, order[i], fresh, out, err);
     free(order);
     free(out);
     if (st) {
         t->pend_failed = 1;   /* part of the lists may be written: only a rollback is right */
         return st;
     }
+    t->lists_empty = 0;
     if (last)
         txn_reset(t);
     else
         pending_free(t);
     return TP_OK;
+}
+
+tp_status tp_store_tm_flush(tp_store *s, tp_error *err)
+{
+    return flush(s, 1, err);
 }
 
 void tp_store_tm_discard(tp_store *s)
@@ -587,181 +961,248 @@ void tp_store_tm_discard(tp_store *s)
         txn_reset(s->tm);
 }
 
-/* The postings of one unit, made before any of them goes to the pending lists, so that a unit
- * that fails half-way leaves none behind. */
-typedef struct unit_grams {
-    uint64_t *gram;
-    int64_t *variant;
-    size_t n, cap;
-} unit_grams;
+/* ---- writing units ---- */
 
-static tp_status collect_grams(unit_grams *ug, int64_t vid, const char *fold, const char *base)
+static uint64_t fold_hash(const char *base, const char *fold, size_t len)
+{
+    return tp_tm_hash(fold, len, tp_tm_hash(base, strlen(base), TP_TM_HASH_SEED));
+}
+
+static int entries_room(unit_entries *ue, size_t more)
+{
+    if (ue->n + more <= ue->cap)
+        return 0;
+    size_t cap = (ue->n + more) * 2;
+    int64_t *l = realloc(ue->list, cap * sizeof *l);
+    if (l)
+        ue->list = l;
+    uint32_t *q = l ? realloc(ue->seq, cap * sizeof *q) : NULL;
+    if (q)
+        ue->seq = q;
+    uint32_t *c = q ? realloc(ue->check, cap * sizeof *c) : NULL;
+    if (c)
+        ue->check = c;
+    pending **e = c ? realloc(ue->slot, cap * sizeof *e) : NULL;
+    if (!e)
+        return -1;
+    ue->slot = e;
+    ue->cap = cap;
+    return 0;
+}
+
+static void entries_free(unit_entries *ue)
+{
+    free(ue->list);
+    free(ue->seq);
+    free(ue->check);
+    free(ue->slot);
+}
+
+/* A variant's grams and its exact-text bucket. */
+static tp_status variant_entries(unit_entries *ue, size_t seq, const char *base, const char *fold,
+                                 size_t flen)
 {
     uint64_t *g = NULL;
     size_t n = 0;
-    if (tp_tm_grams(fold, base, TP_GRAMS_INDEX, &g, &n))
+    if (tp_tm_grams(fold, base, TP_GRAMS_INDEX, &g, &n) || entries_room(ue, n + 1)) {
+        free(g);
         return TP_ERR_NOMEM;
-    if (ug->n + n > ug->cap) {
-        size_t cap = (ug->n + n) * 2;
-        uint64_t *ng = realloc(ug->gram, cap * sizeof *ng);
-        if (ng)
-            ug->gram = ng;
-        int64_t *nv = ng ? realloc(ug->variant, cap * sizeof *nv) : NULL;
-        if (!nv) {
-            free(g);
-            return TP_ERR_NOMEM;
-        }
-        ug->variant = nv;
-        ug->cap = cap;
     }
     for (size_t i = 0; i < n; i++) {
-        ug->gram[ug->n] = g[i];
-        ug->variant[ug->n++] = vid;
+        ue->list[ue->n] = gram_list(g[i]);
+        ue->seq[ue->n] = (uint32_t)seq;
+        ue->check[ue->n++] = 0;
     }
     free(g);
+    uint64_t fh = fold_hash(base, fold, flen);
+    ue->list[ue->n] = bucket_list(BUCKET_FOLD, fh);
+    ue->seq[ue->n] = (uint32_t)seq;
+    ue->check[ue->n++] = bucket_check(fh);
     return TP_OK;
 }
 
-static void post_grams(tp_store *s, const unit_grams *ug, int64_t unit)
+/* Puts a unit's entries in the pending lists. The lists are spread over a table far larger
+ * than the caches: the slots of all the unit's entries are fetched first, then their lists'
+ * ends, then the entries written, so that the memory reads overlap instead of waiting one by
+ * one (they were a fifth of an import). */
+static void post_entries(struct tp_store_tm *t, unit_entries *ue, int64_t unit)
 {
-    for (size_t i = 0; i < ug->n && !s->tm->pend_failed; i++)
-        if (pending_add(s->tm, ug->gram[i], ug->variant[i], unit))
-            s->tm->pend_failed = 1;
+    if (t->pend_failed || pending_grow(t, t->pend_n + ue->n)) {
+        t->pend_failed = 1;
+        return;
+    }
+    for (size_t i = 0; i < ue->n; i++)
+        __builtin_prefetch(&t->pend[(size_t)(mix((uint64_t)ue->list[i]) >> 20) &
+                                    (t->pend_cap - 1)]);
+    for (size_t i = 0; i < ue->n; i++) {
+        pending *e = pending_slot(t, ue->list[i]);
+        if (!e) {
+            t->pend_failed = 1;
+            return;
+        }
+        ue->slot[i] = e;
+        __builtin_prefetch(e->bytes + e->len, 1);
+    }
+    for (size_t i = 0; i < ue->n; i++) {
+        /* Two grams of one variant in one list (a list keeps a gram hash's top bits only)
+         * would be one entry twice: the second is dropped. */
+        if (i && ue->list[i] == ue->list[i - 1] && ue->seq[i] == ue->seq[i - 1])
+            continue;
+        if (pending_add(t, ue->slot[i], unit, ue->seq[i], ue->check[i])) {
+            t->pend_failed = 1;
+            return;
+        }
+    }
 }
 
-tp_status tp_store_tm_reindex(tp_store *s, tp_error *err)
+/* Writes u's row (u->id set when id is nonzero, else assigned) and makes its entries. The
+ * variants' folded text is made here unless the caller has set it. */
+static tp_status insert_unit(tp_store *s, tp_tm_unit *u, int64_t id, int64_t header_id,
+                             uint64_t hash, unit_entries *ue, tp_error *err)
 {
-    tp_status st = tm(s, 1, err);
-    if (st)
-        return st;
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT id, unit_id, lang_base, fold FROM tm_variant ORDER BY id",
-                           -1, &q, NULL) != SQLITE_OK)
-        return tp_store_db_error(s, err, "cannot index segments");
-    int rc;
-    unit_grams ug = {NULL, NULL, 0, 0};
-    while (!st && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        ug.n = 0;
-        if (collect_grams(&ug, sqlite3_column_int64(q, 0), tp_store_col_text(q, 3),
-                          tp_store_col_text(q, 2)))
-            st = tp_error_nomem(err);
-        else
-            post_grams(s, &ug, sqlite3_column_int64(q, 1));
-        if (!st && s->tm->pend_bytes > PENDING_MAX)
-            st = flush(s, 0, err);
-    }
-    if (!st && rc != SQLITE_DONE)
-        st = tp_store_db_error(s, err, "cannot index segments");
-    sqlite3_finalize(q);
-    free(ug.gram);
-    free(ug.variant);
+    struct tp_store_tm *t = s->tm;
+    tp_buf *b = &t->body;
+    tp_buf_reset(b);
+    tp_status st = put_str(b, u->srclang);
     if (!st)
-        st = tp_store_tm_flush(s, err);
+        st = put_attrs(b, u->attrs, u->attr_count);
+    if (!st)
+        st = put_metas(b, u->meta, u->meta_count);
+    if (!st)
+        st = put_num(b, u->variant_count);
     if (st)
-        tp_store_tm_discard(s);
-    return st;
-}
-
-static tp_status insert_unit(tp_store *s, tp_tm_unit *u, int64_t header_id, uint64_t hash,
-                             unit_grams *ug, tp_error *err)
-{
-    tp_buf attrs = TP_BUF_INIT, fold = TP_BUF_INIT;
-    tp_status st = encode_attrs(u->attrs, u->attr_count, &attrs);
-    sqlite3_stmt *q = s->tm->ins_unit;
-    if (!st) {
-        if (header_id)
-            sqlite3_bind_int64(q, 1, header_id);
-        else
-            sqlite3_bind_null(q, 1);
-        tp_store_bind_text(q, 2, u->srclang);
-        tp_store_bind_text(q, 3, attrs.data);
-        sqlite3_bind_int64(q, 4, (sqlite3_int64)hash);
-        st = tp_store_step_done(s, q, err, "cannot store unit");
-    } else {
-        st = tp_error_set(err, st, "cannot store unit: %s", tp_strerror(st));
-    }
-    if (!st) {
-        u->id = sqlite3_last_insert_rowid(s->db);
-        st = add_meta(s, SCOPE_UNIT, u->id, u->meta, u->meta_count, err);
-    }
-    q = s->tm->ins_variant;
+        return tp_error_set(err, st, "cannot store unit: %s", tp_strerror(st));
+    ue->n = 0;
     for (size_t i = 0; !st && i < u->variant_count; i++) {
         tp_tm_variant *v = &u->variants[i];
         char base[16];
         tp_tm_lang_base(v->lang, base);
+        const char *fold = v->fold;
+        size_t flen;
+        if (!fold) {
+            size_t len = strlen(v->text);
+            tp_buf_reset(&t->fold);
+            st = len ? tp_norm_fold_buf(s->norm, v->text, len, &t->fold)
+                     : tp_buf_append(&t->fold, "", 0);
+            if (st) {
+                st = tp_error_set(err, st, "cannot normalise a segment: %s", tp_strerror(st));
+                break;
+            }
+            fold = t->fold.data;
+            flen = t->fold.len;
+        } else {
+            flen = strlen(fold);
+        }
+        if ((st = put_str(b, v->lang)) || (st = put_str(b, v->text)) ||
+            (st = put_str(b, v->markup)) || (st = put_str(b, v->codes)) ||
+            (st = put_str(b, fold)) || (st = put_attrs(b, v->attrs, v->attr_count)) ||
+            (st = put_metas(b, v->meta, v->meta_count))) {
+            st = tp_error_set(err, st, "cannot store unit: %s", tp_strerror(st));
+            break;
+        }
+        if (variant_entries(ue, i, base, fold, flen))
+            st = tp_error_nomem(err);
+    }
+    if (st)
+        return st;
+    sqlite3_stmt *q = t->ins_unit;
+    if (id)
+        sqlite3_bind_int64(q, 1, id);
+    else
+        sqlite3_bind_null(q, 1);
+    if (header_id)
+        sqlite3_bind_int64(q, 2, header_id);
+    else
+        sqlite3_bind_null(q, 2);
+    sqlite3_bind_int64(q, 3, (sqlite3_int64)hash);
+    sqlite3_bind_int64(q, 4, (sqlite3_int64)u->variant_count);
+    sqlite3_bind_blob(q, 5, b->data, (int)b->len, SQLITE_STATIC);
+    if ((st = tp_store_step_done(s, q, err, "cannot store unit")))
+        return st;
+    u->id = sqlite3_last_insert_rowid(s->db);
+    for (size_t i = 0; i < u->variant_count; i++)
+        u->variants[i].id = VARIANT_ID(u->id, i);
+    if (entries_room(ue, 1))
+        return tp_error_nomem(err);
+    ue->list[ue->n] = bucket_list(BUCKET_UNIT, hash);
+    ue->seq[ue->n] = 0;
+    ue->check[ue->n++] = bucket_check(hash);
+    return TP_OK;
+}
+
+tp_status tp_store_tm_fold(tp_store *s, tp_tm_unit *u, tp_error *err)
+{
+    tp_buf fold = TP_BUF_INIT;
+    tp_status st = TP_OK;
+    for (size_t i = 0; !st && i < u->variant_count; i++) {
+        tp_tm_variant *v = &u->variants[i];
+        if (v->fold || !v->text)
+            continue;
         size_t len = strlen(v->text);
         tp_buf_reset(&fold);
         st = len ? tp_norm_fold_buf(s->norm, v->text, len, &fold) : tp_buf_append(&fold, "", 0);
         if (!st)
-            st = encode_attrs(v->attrs, v->attr_count, &attrs);
-        if (st) {
+            st = tp_buf_take(&fold, &v->fold);
+        if (st)
             st = tp_error_set(err, st, "cannot normalise a segment: %s", tp_strerror(st));
-            break;
-        }
-        sqlite3_bind_int64(q, 1, u->id);
-        sqlite3_bind_int64(q, 2, (sqlite3_int64)i);
-        tp_store_bind_text(q, 3, v->lang);
-        tp_store_bind_text(q, 4, base);
-        tp_store_bind_text(q, 5, v->text);
-        tp_store_bind_text(q, 6, v->markup);
-        tp_store_bind_text(q, 7, v->codes);
-        tp_store_bind_text(q, 8, fold.data);
-        sqlite3_bind_int64(q, 9, (sqlite3_int64)tp_tm_hash(fold.data, fold.len, TP_TM_HASH_SEED));
-        tp_store_bind_text(q, 10, attrs.data);
-        if ((st = tp_store_step_done(s, q, err, "cannot store variant")))
-            break;
-        v->id = sqlite3_last_insert_rowid(s->db);
-        if (!(st = add_meta(s, SCOPE_VARIANT, v->id, v->meta, v->meta_count, err)) &&
-            collect_grams(ug, v->id, fold.data, base))
-            st = tp_error_nomem(err);
     }
-    tp_buf_free(&attrs);
     tp_buf_free(&fold);
     return st;
 }
 
-/* At the first unit of a bulk transaction: when the memory is empty, drop the hash indexes
- * until the commit (DDL is transactional: a rollback brings them back). */
-static tp_status defer_indexes(tp_store *s, tp_error *err)
+/* At the transaction's first unit: what the memory held before it. */
+static tp_status ask(tp_store *s, tp_error *err)
 {
     struct tp_store_tm *t = s->tm;
     sqlite3_stmt *q = NULL;
-    int empty = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT NOT EXISTS (SELECT 1 FROM tm_unit)", -1, &q, NULL) ==
-            SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
-        empty = sqlite3_column_int(q, 0);
+    if (sqlite3_prepare_v2(s->db, "SELECT EXISTS (SELECT 1 FROM tm_unit), "
+                           "EXISTS (SELECT 1 FROM tm_list)", -1, &q, NULL) != SQLITE_OK ||
+        sqlite3_step(q) != SQLITE_ROW) {
+        sqlite3_finalize(q);
+        return tp_store_db_error(s, err, "cannot read the memory");
+    }
+    t->had_units = sqlite3_column_int(q, 0);
+    t->lists_empty = !sqlite3_column_int(q, 1);
     sqlite3_finalize(q);
     t->asked = 1;
-    if (!empty)
-        return TP_OK;
-    tp_status st = tp_store_exec(s, drop_indexes, err);
-    t->deferred = !st;
-    return st;
+    /* A memory's rows and lists go in at the end of their tables: the large page cache of a
+     * bulk transaction would only hold written pages (at 1M units it was most of the import's
+     * memory). The end of the transaction sets the cache back. */
+    if (s->bulk)
+        return tp_store_exec(s, "PRAGMA cache_size=" TM_BULK_CACHE_KB, err);
+    return TP_OK;
 }
 
-tp_status tp_store_tm_add_unit(tp_store *s, tp_tm_unit *u, int64_t header_id, int *merged,
-                               tp_error *err)
+static tp_status add_unit(tp_store *s, tp_tm_unit *u, int64_t id, int64_t header_id, int *merged,
+                          tp_error *err)
 {
     if (merged)
         *merged = 0;
     tp_status st = tm(s, 1, err);
     if (st)
         return st;
+    struct tp_store_tm *t = s->tm;
     if (u->variant_count == 0)
         return tp_error_set(err, TP_ERR_ARG, "a translation unit without variants");
-    tp_buf canon = TP_BUF_INIT;
-    if ((st = canonical(u->variants, u->variant_count, &canon))) {
-        tp_buf_free(&canon);
-        return tp_error_set(err, st, "cannot store unit: %s", tp_strerror(st));
-    }
-    uint64_t hash = tp_tm_hash(canon.data, canon.len, TP_TM_HASH_SEED);
+    if (u->variant_count > TP_TM_VARIANTS_MAX)
+        return tp_error_set(err, TP_ERR_ARG, "a translation unit with more than %d variants",
+                            TP_TM_VARIANTS_MAX);
+    for (size_t i = 0; i < u->variant_count; i++)
+        if (!u->variants[i].lang || !u->variants[i].text)
+            return tp_error_set(err, TP_ERR_ARG, "a variant without language or text");
+    uint64_t few[16];
+    uint64_t *keys = u->variant_count <= 16 ? few : malloc(u->variant_count * sizeof *keys);
+    if (!keys)
+        return tp_error_nomem(err);
+    sorted_keys(u, keys);
+    uint64_t hash = unit_hash(keys, u->variant_count);
     int64_t dup = 0;
-    if (s->bulk && !s->tm->asked && (st = defer_indexes(s, err))) {
-        tp_buf_free(&canon);
-        return st;
-    }
-    st = find_duplicate(s, hash, canon.data, &dup, err);
-    tp_buf_free(&canon);
+    if (!t->asked)
+        st = ask(s, err);
+    if (!st)
+        st = find_duplicate(s, u, hash, keys, &dup, err);
+    if (keys != few)
+        free(keys);
     if (st)
         return st;
     if (dup) {
@@ -774,15 +1215,12 @@ tp_status tp_store_tm_add_unit(tp_store *s, tp_tm_unit *u, int64_t header_id, in
     int bulk = s->bulk;
     if (!bulk && (st = tp_store_exec(s, "SAVEPOINT tm_unit", err)))
         return st;
-    unit_grams ug = {NULL, NULL, 0, 0};
-    st = insert_unit(s, u, header_id, hash, &ug, err);
+    st = insert_unit(s, u, id, header_id, hash, &t->ue, err);
     if (!st)
-        post_grams(s, &ug, u->id);
-    if (!st && s->tm->deferred && seen_add(s->tm, hash, u->id))
+        post_entries(t, &t->ue, u->id);
+    if (!st && seen_add(t, hash, u->id))
         st = tp_error_nomem(err);
-    free(ug.gram);
-    free(ug.variant);
-    /* Outside a transaction the unit's postings are written with it. */
+    /* Outside a transaction the unit's entries are written with it. */
     if (!st && !s->in_txn)
         st = tp_store_tm_flush(s, err);
     if (st) {
@@ -800,17 +1238,46 @@ tp_status tp_store_tm_add_unit(tp_store *s, tp_tm_unit *u, int64_t header_id, in
     if (!bulk && (st = tp_store_exec(s, "RELEASE tm_unit", err)))
         return st;
     /* A flush failing here leaves the transaction only fit for a rollback (pend_failed). */
-    if (s->tm->pend_bytes > PENDING_MAX)
+    if (t->pend_bytes > PENDING_MAX)
         st = flush(s, 0, err);
     return st;
 }
 
-/* ---- reading ---- */
-
-static tp_status read_meta(tp_store *s, int scope, int64_t owner, tp_tm_meta **meta,
-                           size_t *count, tp_error *err)
+tp_status tp_store_tm_add_unit(tp_store *s, tp_tm_unit *u, int64_t header_id, int *merged,
+                               tp_error *err)
 {
-    sqlite3_stmt *q = s->tm->get_meta;
+    return add_unit(s, u, 0, header_id, merged, err);
+}
+
+/* ---- the earlier layout (formats 3 to 6) to format 7 ---- */
+
+static tp_status decode_attrs(const char *s, tp_tm_attr **attrs, size_t *count, tp_error *err)
+{
+    if (!s || !*s)
+        return TP_OK;
+    while (*s) {
+        size_t rec = strcspn(s, "\x1E");
+        const char *sep = memchr(s, US, rec);
+        if (sep) {
+            char *name = strndup(s, (size_t)(sep - s));
+            char *value = strndup(sep + 1, rec - (size_t)(sep - s) - 1);
+            tp_status st = name && value ? tp_tm_attr_add(attrs, count, name, value, err)
+                                         : tp_error_nomem(err);
+            free(name);
+            free(value);
+            if (st)
+                return st;
+        }
+        s += rec;
+        if (*s)
+            s++;
+    }
+    return TP_OK;
+}
+
+static tp_status old_meta(tp_store *s, sqlite3_stmt *q, int scope, int64_t owner,
+                          tp_tm_meta **meta, size_t *count, tp_error *err)
+{
     sqlite3_bind_int(q, 1, scope);
     sqlite3_bind_int64(q, 2, owner);
     tp_status st = TP_OK;
@@ -827,14 +1294,84 @@ static tp_status read_meta(tp_store *s, int scope, int64_t owner, tp_tm_meta **m
     return st;
 }
 
-static tp_status set(char **field, const char *v, tp_error *err)
+/* One unit of the earlier layout (tm_unit_v4, tm_variant_v4, tm_meta scopes 2 and 3). */
+static tp_status old_unit(tp_store *s, sqlite3_stmt *row, sqlite3_stmt *vq, sqlite3_stmt *mq,
+                          tp_tm_unit *u, tp_error *err)
 {
-    if (!v)
-        return TP_OK;
-    if (!(*field = strdup(v)))
-        return tp_error_nomem(err);
-    return TP_OK;
+    int64_t id = sqlite3_column_int64(row, 0);
+    tp_status st = set(&u->srclang, tp_store_col_text(row, 2)) ? tp_error_nomem(err) : TP_OK;
+    if (!st)
+        st = decode_attrs(tp_store_col_text(row, 3), &u->attrs, &u->attr_count, err);
+    if (!st)
+        st = old_meta(s, mq, 2, id, &u->meta, &u->meta_count, err);
+    sqlite3_bind_int64(vq, 1, id);
+    int rc = SQLITE_DONE;
+    while (!st && (rc = sqlite3_step(vq)) == SQLITE_ROW) {
+        tp_tm_variant *v;
+        if ((st = tp_tm_unit_add_variant(u, tp_store_col_text(vq, 1), &v, err)))
+            break;
+        v->id = sqlite3_column_int64(vq, 0);
+        if (set(&v->text, tp_store_col_text(vq, 2)) || set(&v->markup, tp_store_col_text(vq, 3)) ||
+            set(&v->codes, tp_store_col_text(vq, 4)) || set(&v->fold, tp_store_col_text(vq, 5)))
+            st = tp_error_nomem(err);
+        else
+            st = decode_attrs(tp_store_col_text(vq, 6), &v->attrs, &v->attr_count, err);
+    }
+    if (!st && rc != SQLITE_DONE)
+        st = tp_store_db_error(s, err, "cannot read variants");
+    sqlite3_reset(vq);
+    for (size_t i = 0; !st && i < u->variant_count; i++)
+        st = old_meta(s, mq, 3, u->variants[i].id, &u->variants[i].meta,
+                      &u->variants[i].meta_count, err);
+    return st;
 }
+
+tp_status tp_store_tm_upgrade(tp_store *s, tp_error *err)
+{
+    tp_status st = tm(s, 1, err);
+    if (st)
+        return st;
+    sqlite3_stmt *uq = NULL, *vq = NULL, *mq = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, header_id, srclang, attrs FROM tm_unit_v4 "
+                           "ORDER BY id", -1, &uq, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "SELECT id, lang, text, markup, codes, fold, attrs FROM "
+                           "tm_variant_v4 WHERE unit_id = ?1 ORDER BY seq", -1, &vq,
+                           NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "SELECT kind, type, lang, encoding, text FROM tm_meta WHERE "
+                           "scope = ?1 AND owner = ?2 ORDER BY seq", -1, &mq, NULL) != SQLITE_OK)
+        st = tp_store_db_error(s, err, "cannot upgrade the translation memory");
+    int rc = SQLITE_DONE;
+    /* The migration's transaction is open (check_schema's): the entries wait for the end. */
+    int in_txn = s->in_txn;
+    s->in_txn = 1;
+    while (!st && (rc = sqlite3_step(uq)) == SQLITE_ROW) {
+        tp_tm_unit *u = tp_tm_unit_new();
+        if (!u) {
+            st = tp_error_nomem(err);
+            break;
+        }
+        if (!(st = old_unit(s, uq, vq, mq, u, err)) && u->variant_count)
+            st = add_unit(s, u, sqlite3_column_int64(uq, 0), sqlite3_column_int64(uq, 1), NULL,
+                          err);
+        tp_tm_unit_free(u);
+    }
+    s->in_txn = in_txn;
+    if (!st && rc != SQLITE_DONE)
+        st = tp_store_db_error(s, err, "cannot upgrade the translation memory");
+    sqlite3_finalize(uq);
+    sqlite3_finalize(vq);
+    sqlite3_finalize(mq);
+    if (!st)
+        st = tp_store_tm_flush(s, err);
+    if (!st)
+        st = tp_store_exec(s, "DROP TABLE tm_variant_v4; DROP TABLE tm_unit_v4;"
+                              "DELETE FROM tm_meta WHERE scope <> 1", err);
+    if (st)
+        tp_store_tm_discard(s);
+    return st;
+}
+
+/* ---- reading ---- */
 
 tp_status tp_store_tm_get_unit(tp_store *s, int64_t id, tp_tm_unit **out, tp_error *err)
 {
@@ -844,49 +1381,15 @@ tp_status tp_store_tm_get_unit(tp_store *s, int64_t id, tp_tm_unit **out, tp_err
     sqlite3_stmt *q = s->tm->get_unit;
     sqlite3_bind_int64(q, 1, id);
     int rc = sqlite3_step(q);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(q);
-        return rc == SQLITE_DONE
-                   ? tp_error_set(err, TP_ERR_NOTFOUND, "no translation unit %lld", (long long)id)
-                   : tp_store_db_error(s, err, "cannot read unit");
-    }
-    tp_tm_unit *u = tp_tm_unit_new();
-    if (!u) {
-        sqlite3_reset(q);
-        return tp_error_nomem(err);
-    }
-    u->id = id;
-    if (!(st = set(&u->srclang, tp_store_col_text(q, 0), err)))
-        st = decode_attrs(tp_store_col_text(q, 1), &u->attrs, &u->attr_count, err);
+    if (rc == SQLITE_ROW)
+        st = unpack_unit(id, sqlite3_column_blob(q, 0), (size_t)sqlite3_column_bytes(q, 0), out,
+                         err);
+    else
+        st = rc == SQLITE_DONE
+                 ? tp_error_set(err, TP_ERR_NOTFOUND, "no translation unit %lld", (long long)id)
+                 : tp_store_db_error(s, err, "cannot read unit");
     sqlite3_reset(q);
-    if (!st)
-        st = read_meta(s, SCOPE_UNIT, id, &u->meta, &u->meta_count, err);
-    q = s->tm->get_variants;
-    sqlite3_bind_int64(q, 1, id);
-    while (!st && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        tp_tm_variant *v;
-        if ((st = tp_tm_unit_add_variant(u, tp_store_col_text(q, 1), &v, err)))
-            break;
-        v->id = sqlite3_column_int64(q, 0);
-        if ((st = set(&v->text, tp_store_col_text(q, 2), err)) ||
-            (st = set(&v->markup, tp_store_col_text(q, 3), err)) ||
-            (st = set(&v->codes, tp_store_col_text(q, 4), err)) ||
-            (st = set(&v->fold, tp_store_col_text(q, 5), err)))
-            break;
-        st = decode_attrs(tp_store_col_text(q, 6), &v->attrs, &v->attr_count, err);
-    }
-    if (!st && rc != SQLITE_DONE)
-        st = tp_store_db_error(s, err, "cannot read variants");
-    sqlite3_reset(q);
-    for (size_t i = 0; !st && i < u->variant_count; i++)
-        st = read_meta(s, SCOPE_VARIANT, u->variants[i].id, &u->variants[i].meta,
-                       &u->variants[i].meta_count, err);
-    if (st) {
-        tp_tm_unit_free(u);
-        return st;
-    }
-    *out = u;
-    return TP_OK;
+    return st;
 }
 
 tp_status tp_store_tm_each_unit(tp_store *s, tp_tm_unit_fn fn, void *ctx, tp_error *err)
@@ -896,12 +1399,14 @@ tp_status tp_store_tm_each_unit(tp_store *s, tp_tm_unit_fn fn, void *ctx, tp_err
         return st;
     /* A statement of its own: the walk may run while other reads use the shared ones. */
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT id FROM tm_unit ORDER BY id", -1, &q, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "SELECT id, body FROM tm_unit ORDER BY id", -1, &q, NULL) !=
+        SQLITE_OK)
         return tp_store_db_error(s, err, "cannot read units");
     int rc;
     while (!st && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         tp_tm_unit *u = NULL;
-        if (!(st = tp_store_tm_get_unit(s, sqlite3_column_int64(q, 0), &u, err)))
+        if (!(st = unpack_unit(sqlite3_column_int64(q, 0), sqlite3_column_blob(q, 1),
+                               (size_t)sqlite3_column_bytes(q, 1), &u, err)))
             st = fn(ctx, u, err);
         tp_tm_unit_free(u);
     }
@@ -915,8 +1420,8 @@ tp_status tp_store_tm_count(tp_store *s, long *units, long *variants, tp_error *
 {
     sqlite3_stmt *q = NULL;
     tp_status st = TP_OK;
-    if (sqlite3_prepare_v2(s->db, "SELECT (SELECT count(*) FROM tm_unit), "
-                           "(SELECT count(*) FROM tm_variant)", -1, &q, NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(s->db, "SELECT count(*), total(variants) FROM tm_unit", -1, &q,
+                           NULL) != SQLITE_OK ||
         sqlite3_step(q) != SQLITE_ROW) {
         st = tp_store_db_error(s, err, "cannot count units");
     } else {
@@ -931,88 +1436,124 @@ tp_status tp_store_tm_count(tp_store *s, long *units, long *variants, tp_error *
 
 /* ---- probes ---- */
 
-static tp_status run_postings(tp_store *s, sqlite3_stmt *q, tp_tm_posting_fn fn, void *ctx,
-                              tp_error *err)
+/* A probe inside the transaction that added units sees them: their entries are written first. */
+static tp_status ready(tp_store *s, tp_error *err)
 {
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-        if (fn(ctx, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1))) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    tp_status st = rc == SQLITE_DONE ? TP_OK : tp_store_db_error(s, err, "search failed");
-    sqlite3_reset(q);
-    sqlite3_clear_bindings(q);
+    tp_status st = tm(s, 0, err);
+    if (!st && s->tm->pend_n)
+        st = flush(s, 0, err);
     return st;
+}
+
+typedef struct posting_walk {
+    tp_tm_posting_fn fn;
+    void *ctx;
+} posting_walk;
+
+static int on_posting(void *ctx, int64_t unit, int64_t seq, uint32_t check)
+{
+    (void)check;
+    posting_walk *w = ctx;
+    return w->fn(w->ctx, VARIANT_ID(unit, seq), unit);
 }
 
 tp_status tp_store_tm_probe_gram(tp_store *s, uint64_t gram, size_t limit, tp_tm_posting_fn fn,
                                  void *ctx, tp_error *err)
 {
-    tp_status st = tm(s, 0, err);
-    if (!st && s->tm->pend_n)
-        st = flush(s, 0, err);   /* a probe inside the transaction that added units */
+    tp_status st = ready(s, err);
     if (st)
         return st;
-    sqlite3_stmt *q = s->tm->probe_gram;
-    sqlite3_bind_int64(q, 1, (sqlite3_int64)gram);
-    int64_t v = 0, u = 0;
-    size_t seen = 0;
-    int rc = SQLITE_DONE, stop = 0;
-    while (!stop && seen < limit && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        const unsigned char *ids = sqlite3_column_blob(q, 1);
-        size_t len = (size_t)sqlite3_column_bytes(q, 1), pos = 0;
-        for (sqlite3_int64 k = sqlite3_column_int64(q, 0); k > 0 && seen < limit; k--) {
-            uint64_t dv, du;
-            if (!ids || !get_varint(ids, len, &pos, &dv) || !get_varint(ids, len, &pos, &du)) {
-                sqlite3_reset(q);
-                return tp_error_set(err, TP_ERR_STORE, "the segment index is corrupt");
-            }
-            v += (int64_t)dv;
-            u += (int64_t)du;
-            seen++;
-            if (fn(ctx, v, u)) {
-                stop = 1;
-                break;
-            }
+    posting_walk w = {fn, ctx};
+    return walk_list(s, gram_list(gram), limit, on_posting, &w, err);
+}
+
+/* A stored variant, read in place: valid until the statement is reset. */
+static tp_status variant_row(tp_store *s, int64_t variant_id, packed_variant *v, tp_error *err)
+{
+    sqlite3_stmt *q = s->tm->get_unit;
+    sqlite3_bind_int64(q, 1, VARIANT_UNIT(variant_id));
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        if (!find_variant(sqlite3_column_blob(q, 0), (size_t)sqlite3_column_bytes(q, 0),
+                          (uint64_t)VARIANT_SEQ(variant_id), v)) {
+            sqlite3_reset(q);
+            return tp_error_set(err, TP_ERR_NOTFOUND, "no variant %lld", (long long)variant_id);
         }
+        return TP_OK;
     }
-    if (!stop && seen < limit && rc != SQLITE_DONE)
-        st = tp_store_db_error(s, err, "search failed");
     sqlite3_reset(q);
-    return st;
+    return rc == SQLITE_DONE
+               ? tp_error_set(err, TP_ERR_NOTFOUND, "no variant %lld", (long long)variant_id)
+               : tp_store_db_error(s, err, "cannot read variant");
+}
+
+typedef struct fold_probe {
+    tp_store *s;
+    const char *lang, *fold;
+    uint32_t check;
+    tp_tm_posting_fn fn;
+    void *ctx;
+    int64_t *hits;        /* the variants that hold the text, before fn is called */
+    size_t n, cap;
+    tp_status st;
+    tp_error *err;
+} fold_probe;
+
+static int on_fold_entry(void *ctx, int64_t unit, int64_t seq, uint32_t check)
+{
+    fold_probe *p = ctx;
+    if (check != p->check)
+        return 0;
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 8;
+        int64_t *h = realloc(p->hits, cap * sizeof *h);
+        if (!h) {
+            p->st = TP_ERR_NOMEM;
+            return 1;
+        }
+        p->hits = h;
+        p->cap = cap;
+    }
+    p->hits[p->n++] = VARIANT_ID(unit, seq);
+    return 0;
 }
 
 tp_status tp_store_tm_probe_fold(tp_store *s, const char *lang, const char *fold,
                                  tp_tm_posting_fn fn, void *ctx, tp_error *err)
 {
-    tp_status st = tm(s, 0, err);
+    tp_status st = ready(s, err);
     if (st)
         return st;
-    sqlite3_stmt *q = s->tm->probe_fold;
-    sqlite3_bind_text(q, 1, lang, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 2, (sqlite3_int64)tp_tm_hash(fold, strlen(fold), TP_TM_HASH_SEED));
-    sqlite3_bind_text(q, 3, fold, -1, SQLITE_STATIC);
-    return run_postings(s, q, fn, ctx, err);
+    uint64_t fh = fold_hash(lang, fold, strlen(fold));
+    fold_probe p = {s, lang, fold, bucket_check(fh), fn, ctx, NULL, 0, 0, TP_OK, err};
+    st = walk_list(s, bucket_list(BUCKET_FOLD, fh), SIZE_MAX, on_fold_entry, &p, err);
+    if (!st && p.st)
+        st = tp_error_nomem(err);
+    /* The bucket's list is read whole before the variants are, as both use the same rows. */
+    for (size_t i = 0; !st && i < p.n; i++) {
+        packed_variant v;
+        if ((st = variant_row(s, p.hits[i], &v, err)))
+            break;
+        char base[16];
+        tp_tm_lang_base(v.lang, base);
+        int same = !strcmp(base, lang) && !strcmp(v.fold, fold);
+        sqlite3_reset(s->tm->get_unit);
+        if (same && fn(ctx, p.hits[i], VARIANT_UNIT(p.hits[i])))
+            break;
+    }
+    free(p.hits);
+    return st;
 }
 
 tp_status tp_store_tm_variant_fold(tp_store *s, int64_t variant_id, char **fold, tp_error *err)
 {
     tp_status st = tm(s, 0, err);
-    if (st)
+    packed_variant v;
+    if (st || (st = variant_row(s, variant_id, &v, err)))
         return st;
-    sqlite3_stmt *q = s->tm->variant_fold;
-    sqlite3_bind_int64(q, 1, variant_id);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        if (!(*fold = strdup(tp_store_col_text(q, 0))))
-            st = tp_error_nomem(err);
-    } else {
-        st = rc == SQLITE_DONE ? tp_error_set(err, TP_ERR_NOTFOUND, "no variant %lld",
-                                              (long long)variant_id)
-                               : tp_store_db_error(s, err, "cannot read variant");
-    }
-    sqlite3_reset(q);
+    if (!(*fold = strdup(v.fold)))
+        st = tp_error_nomem(err);
+    sqlite3_reset(s->tm->get_unit);
     return st;
 }
 
@@ -1020,21 +1561,13 @@ tp_status tp_store_tm_variant_text(tp_store *s, int64_t variant_id, int64_t *uni
                                    int *has_codes, tp_error *err)
 {
     tp_status st = tm(s, 0, err);
-    if (st)
+    packed_variant v;
+    if (st || (st = variant_row(s, variant_id, &v, err)))
         return st;
-    sqlite3_stmt *q = s->tm->variant_row;
-    sqlite3_bind_int64(q, 1, variant_id);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        *unit_id = sqlite3_column_int64(q, 0);
-        *has_codes = sqlite3_column_type(q, 2) != SQLITE_NULL;
-        if (!(*text = strdup(tp_store_col_text(q, 1))))
-            st = tp_error_nomem(err);
-    } else {
-        st = rc == SQLITE_DONE ? tp_error_set(err, TP_ERR_NOTFOUND, "no variant %lld",
-                                              (long long)variant_id)
-                               : tp_store_db_error(s, err, "cannot read variant");
-    }
-    sqlite3_reset(q);
+    *unit_id = VARIANT_UNIT(variant_id);
+    *has_codes = v.codes != NULL;
+    if (!(*text = strdup(v.text)))
+        st = tp_error_nomem(err);
+    sqlite3_reset(s->tm->get_unit);
     return st;
 }

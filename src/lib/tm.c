@@ -200,6 +200,23 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* tp_utf8_next with ASCII taken in line: most of a memory's text is. */
+static int32_t next_cp(const char *s, size_t n, size_t *i)
+{
+    if (*i < n && !(s[*i] & 0x80))
+        return s[(*i)++];
+    return tp_utf8_next(s, n, i);
+}
+
+/* Han or kana (whose grams are character pairs); -1 (no character) is neither. */
+static int is_cjk(int32_t c)
+{
+    if (c < 0x3000)
+        return 0;
+    tp_script sc = tp_utf8_script((uint32_t)c);
+    return sc == TP_SCRIPT_HAN || sc == TP_SCRIPT_KANA;
+}
+
 tp_status tp_tm_grams(const char *fold, const char *lang, tp_gram_mode mode, uint64_t **out,
                       size_t *count)
 {
@@ -208,20 +225,18 @@ tp_status tp_tm_grams(const char *fold, const char *lang, tp_gram_mode mode, uin
     size_t i = 0;
     while (i < len) {
         size_t start = i;
-        int32_t c = tp_utf8_next(fold, len, &i);
+        int32_t c = next_cp(fold, len, &i);
         if (c < 0) {
             i++;
             continue;
         }
-        tp_script sc = tp_utf8_script((uint32_t)c);
-        if (sc == TP_SCRIPT_HAN || sc == TP_SCRIPT_KANA) {
+        if (is_cjk(c)) {
             /* A run of Han and kana: each neighbouring pair, or the lone character. */
             size_t prev = start, run = 1;
             for (;;) {
                 size_t here = i;
-                int32_t d = here < len ? tp_utf8_next(fold, len, &i) : -1;
-                tp_script ds = d < 0 ? TP_SCRIPT_OTHER : tp_utf8_script((uint32_t)d);
-                if (d < 0 || (ds != TP_SCRIPT_HAN && ds != TP_SCRIPT_KANA)) {
+                int32_t d = here < len ? next_cp(fold, len, &i) : -1;
+                if (!is_cjk(d)) {
                     if (run == 1)
                         add(&g, 'c', fold + prev, here - prev);
                     i = here;
@@ -235,9 +250,8 @@ tp_status tp_tm_grams(const char *fold, const char *lang, tp_gram_mode mode, uin
             size_t end = i, cps = 1, pre = i;
             for (;;) {
                 size_t here = end;
-                int32_t d = here < len ? tp_utf8_next(fold, len, &end) : -1;
-                if (d < 0 || is_break((uint32_t)d) || tp_utf8_script((uint32_t)d) == TP_SCRIPT_HAN ||
-                    tp_utf8_script((uint32_t)d) == TP_SCRIPT_KANA) {
+                int32_t d = here < len ? next_cp(fold, len, &end) : -1;
+                if (d < 0 || is_break((uint32_t)d) || is_cjk(d)) {
                     end = here;
                     break;
                 }
@@ -254,8 +268,18 @@ tp_status tp_tm_grams(const char *fold, const char *lang, tp_gram_mode mode, uin
         free(g.h);
         return TP_ERR_NOMEM;
     }
-    if (g.n > 1)
+    if (g.n > 32) {
         qsort(g.h, g.n, sizeof *g.h, cmp_u64);
+    } else {
+        /* A sentence's grams are few: an insertion sort is quicker than qsort's calls. */
+        for (size_t k = 1; k < g.n; k++) {
+            uint64_t x = g.h[k];
+            size_t j = k;
+            for (; j > 0 && g.h[j - 1] > x; j--)
+                g.h[j] = g.h[j - 1];
+            g.h[j] = x;
+        }
+    }
     size_t o = 0;
     for (size_t k = 0; k < g.n; k++)
         if (o == 0 || g.h[o - 1] != g.h[k])

@@ -11,6 +11,11 @@
  * folding, indexing and scoring one segment. Longer segments are a semantic problem. */
 #define TP_TM_SEGMENT_MAX ((size_t)256 * 1024)
 
+/* A unit holds at most TP_TM_VARIANTS_MAX variants (far more than there are languages): a
+ * variant's id in the store is its unit's id times TP_TM_VARIANT_SPAN plus its place. */
+#define TP_TM_VARIANTS_MAX 4096
+#define TP_TM_VARIANT_SPAN 4097
+
 /* Most distinct n-grams indexed for one variant. */
 #define TP_TM_GRAMS_MAX 2048
 
@@ -35,5 +40,10 @@ typedef enum tp_gram_mode {
  * the caller. */
 tp_status tp_tm_grams(const char *fold, const char *lang, tp_gram_mode mode, uint64_t **out,
                       size_t *count);
+
+/* Sets the folded text of each variant of u that has none, with the store's normaliser: what
+ * tp_store_tm_add_unit would do, but touching no table, so that a reader thread can do it while
+ * another thread writes to the store (store_tm.c). */
+tp_status tp_store_tm_fold(tp_store *store, tp_tm_unit *u, tp_error *err);
 
 #endif

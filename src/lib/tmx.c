@@ -9,6 +9,7 @@
 #include "xml_int.h"
 
 #include <libxml/xmlreader.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,7 @@ typedef struct reader {
     long variant;              /* index of the variant being read, or -1 */
     marks x;                   /* x values of the unit, for consistency across variants */
     unsigned long long size;   /* file size for progress, 0 when unknown */
+    int give_units;            /* the unit handler takes each unit over (import) */
 } reader;
 
 static void on_xml_error(void *ctx, xmlErrorPtr e)
@@ -256,17 +258,24 @@ static int is_code(const char *name)
 static tp_status escape(tp_buf *b, const char *s, int in_attr)
 {
     tp_status st = TP_OK;
-    for (; !st && *s; s++) {
+    while (!st && *s) {
+        /* The run of characters that need nothing, in one append. */
+        size_t run = strcspn(s, in_attr ? "&<>\"\t\n\r" : "&<>\r");
+        if (run) {
+            st = tp_buf_append(b, s, run);
+            s += run;
+            continue;
+        }
         switch (*s) {
         case '&': st = tp_buf_puts(b, "&amp;"); break;
         case '<': st = tp_buf_puts(b, "&lt;"); break;
         case '>': st = tp_buf_puts(b, "&gt;"); break;
-        case '"': st = in_attr ? tp_buf_puts(b, "&quot;") : tp_buf_putc(b, '"'); break;
-        case '\t': st = in_attr ? tp_buf_puts(b, "&#9;") : tp_buf_putc(b, '\t'); break;
-        case '\n': st = in_attr ? tp_buf_puts(b, "&#10;") : tp_buf_putc(b, '\n'); break;
-        case '\r': st = tp_buf_puts(b, "&#13;"); break;
-        default: st = tp_buf_putc(b, *s);
+        case '"': st = tp_buf_puts(b, "&quot;"); break;
+        case '\t': st = tp_buf_puts(b, "&#9;"); break;
+        case '\n': st = tp_buf_puts(b, "&#10;"); break;
+        default: st = tp_buf_puts(b, "&#13;"); break;
         }
+        s++;
     }
     return st;
 }
@@ -437,6 +446,10 @@ static tp_status read_seg(reader *r, tp_tm_variant *v)
                              INLINE_DEPTH_MAX);
                 continue;
             }
+            /* Most segments are plain text, and their markup would be thrown away: it
+             * starts here, as the text so far (all of it outside codes) escaped. */
+            if (!s.elements && s.text.len)
+                st = put(r, &s, &s.markup, s.text.data, 1);
             s.elements = 1;
             int in_code = depth > 0 && stack[depth - 1] == 1;
             if (!strcmp(name, "sub") && !in_code)
@@ -463,7 +476,9 @@ static tp_status read_seg(reader *r, tp_tm_variant *v)
             const char *t = (const char *)xmlTextReaderConstValue(r->xr);
             if (!t)
                 continue;
-            st = put(r, &s, &s.markup, t, 1);
+            /* The markup is only made once an inline element comes (see below). */
+            if (s.elements)
+                st = put(r, &s, &s.markup, t, 1);
             if (!st && code == 0)
                 st = put(r, &s, &s.text, t, 0);
         } else if (type == XML_READER_TYPE_ENTITY_REFERENCE) {
@@ -531,6 +546,12 @@ static tp_status start_variant(reader *r)
     }
     if (!valid_lang(lang))
         st = problem(r, 0, 0, "<tuv> xml:lang=\"%s\" is not a language code", lang);
+    if (!st && r->unit->variant_count >= TP_TM_VARIANTS_MAX) {
+        xmlFree(lang);
+        r->variant = -1;
+        return r->unit_skip ? TP_OK
+                            : problem(r, 1, 0, "a <tu> with more than %d <tuv>", TP_TM_VARIANTS_MAX);
+    }
     tp_tm_variant *v = NULL;
     if (!st)
         st = tp_tm_unit_add_variant(r->unit, lang, &v, r->err);
@@ -576,8 +597,11 @@ static tp_status end_unit(reader *r)
     } else {
         r->stats.units++;
         r->stats.variants += (long)u->variant_count;
-        if (r->h && r->h->unit)
+        if (r->h && r->h->unit) {
             st = r->h->unit(r->h->ctx, u, r->err);
+            if (r->give_units)
+                r->unit = NULL;   /* the handler's now, whatever it returned */
+        }
     }
     if (!st && r->h && r->h->progress && (r->stats.units + r->stats.skipped) % 512 == 0)
         r->h->progress(r->h->ctx, (unsigned long long)xmlTextReaderByteConsumed(r->xr), r->size);
@@ -691,10 +715,11 @@ static void header_free(tp_tm_header *h)
 }
 
 static tp_status read_tmx(const char *path, unsigned flags, const tp_tmx_handler *h,
-                          tp_tmx_stats *stats, tp_error *err)
+                          int give_units, tp_tmx_stats *stats, tp_error *err)
 {
     reader r;
     memset(&r, 0, sizeof r);
+    r.give_units = give_units;
     r.path = path;
     r.flags = flags;
     r.h = h;
@@ -762,12 +787,13 @@ static tp_status read_tmx(const char *path, unsigned flags, const tp_tmx_handler
     return st;
 }
 
-tp_status tp_tmx_read(const char *path, unsigned flags, const tp_tmx_handler *h,
-                      tp_tmx_stats *stats, tp_error *err)
+/* tp_tmx_read; with give_units, h->unit owns each unit it is given (import). */
+static tp_status read_file(const char *path, unsigned flags, const tp_tmx_handler *h,
+                           int give_units, tp_tmx_stats *stats, tp_error *err)
 {
     tp_xml_guard g;
     tp_xml_guard_begin(&g);
-    tp_status st = read_tmx(path, flags, h, stats, err);
+    tp_status st = read_tmx(path, flags, h, give_units, stats, err);
     tp_xml_guard_end(&g);
     /* libxml2 may drop a node when an allocation fails and go on (found by
      * tests/fault/test_fault.c): then nothing read counts. */
@@ -776,38 +802,191 @@ tp_status tp_tmx_read(const char *path, unsigned flags, const tp_tmx_handler *h,
     return st;
 }
 
+tp_status tp_tmx_read(const char *path, unsigned flags, const tp_tmx_handler *h,
+                      tp_tmx_stats *stats, tp_error *err)
+{
+    return read_file(path, flags, h, 0, stats, err);
+}
+
 /* ---- import ---- */
+
+/* A large import runs in two threads: this one reads the files (and folds the text), a writer
+ * thread stores the units, a queue of units between them. The store is one connection, used by
+ * the writer while it runs and by this thread only while the writer waits (a header) or after it
+ * ends (the commit): the import is still one transaction. Small files are not worth a thread. */
+#define QUEUE_UNITS 256
+#define PIPELINE_MIN_BYTES ((unsigned long long)1 << 20)
+
+typedef struct queued {
+    tp_tm_unit *unit;
+    const char *path;
+    int64_t header_id;
+} queued;
+
+typedef struct pipeline {
+    pthread_mutex_t mu;
+    pthread_cond_t more;  /* a unit was queued, or the reading ended */
+    pthread_cond_t room;  /* the writer took a unit or finished one */
+    pthread_t writer;
+    queued q[QUEUE_UNITS];
+    size_t head, n;
+    int busy;             /* the writer is storing a unit */
+    int writer_waits;     /* the writer waits for units: tell it when there are some */
+    int reader_waits;     /* this thread waits for room or for the writer to finish */
+    int done;             /* no more units will come */
+    int stop;             /* the read failed: what is queued is dropped */
+    tp_status st;         /* the writer's first failure, and its error */
+    tp_error err;
+} pipeline;
 
 typedef struct import_ctx {
     tp_store *store;
     const char *path;
     int64_t header_id;
     tp_tmx_stats total;
-    long merged, merged_variants;
+    long merged, merged_variants;   /* by the writer while it runs */
     const tp_tmx_handler *user; /* the caller's problem and progress callbacks, or NULL */
+    pipeline *pipe;             /* NULL: units are stored as they are read */
 } import_ctx;
+
+/* The error of a unit's failure, placed at the unit's line. */
+static tp_status at_unit(tp_error *err, tp_status st, const char *path, unsigned long line)
+{
+    char msg[TP_ERROR_MESSAGE_MAX];
+    snprintf(msg, sizeof msg, "%s", err ? err->message : "");
+    return tp_error_at(err, st == TP_ERR_ARG ? TP_ERR_INPUT : st, path, line, 0, "%s", msg);
+}
+
+/* Stores one unit, counting it when merged. */
+static tp_status store_unit(import_ctx *ic, tp_tm_unit *u, const char *path, int64_t header_id,
+                            tp_error *err)
+{
+    int merged = 0;
+    tp_status st = tp_store_tm_add_unit(ic->store, u, header_id, &merged, err);
+    if (st)
+        return at_unit(err, st, path, u->line);
+    ic->merged += merged;
+    if (merged)
+        ic->merged_variants += (long)u->variant_count;
+    return TP_OK;
+}
+
+static void *writer_run(void *p)
+{
+    import_ctx *ic = p;
+    pipeline *pl = ic->pipe;
+    pthread_mutex_lock(&pl->mu);
+    for (;;) {
+        while (!pl->n && !pl->done) {
+            pl->writer_waits = 1;
+            pthread_cond_wait(&pl->more, &pl->mu);
+            pl->writer_waits = 0;
+        }
+        if (!pl->n)
+            break;
+        queued item = pl->q[pl->head];
+        pl->head = (pl->head + 1) % QUEUE_UNITS;
+        pl->n--;
+        pl->busy = 1;
+        int skip = pl->st || pl->stop;
+        pthread_mutex_unlock(&pl->mu);
+        tp_error e;
+        tp_status st = skip ? TP_OK : store_unit(ic, item.unit, item.path, item.header_id, &e);
+        tp_tm_unit_free(item.unit);
+        pthread_mutex_lock(&pl->mu);
+        pl->busy = 0;
+        if (st && !pl->st) {
+            pl->st = st;
+            pl->err = e;
+        }
+        /* Waking the reader for every unit would cost more than storing it: only when it
+         * waits, and then once the queue is half empty (or empty, or a failure). */
+        if (pl->reader_waits && (pl->n <= QUEUE_UNITS / 2 || pl->st))
+            pthread_cond_signal(&pl->room);
+    }
+    pthread_mutex_unlock(&pl->mu);
+    return NULL;
+}
+
+/* The writer's failure, into err. Called with the lock held. */
+static tp_status writer_failure(pipeline *pl, tp_error *err)
+{
+    if (err)
+        *err = pl->err;
+    return pl->st;
+}
+
+/* Waits until the writer has stored every queued unit (it then waits for more). */
+static tp_status pipeline_drain(pipeline *pl, tp_error *err)
+{
+    pthread_mutex_lock(&pl->mu);
+    pthread_cond_signal(&pl->more);   /* fewer units than a batch may be waiting */
+    while ((pl->n || pl->busy) && !pl->st) {
+        pl->reader_waits = 1;
+        pthread_cond_wait(&pl->room, &pl->mu);
+        pl->reader_waits = 0;
+    }
+    tp_status st = pl->st ? writer_failure(pl, err) : TP_OK;
+    pthread_mutex_unlock(&pl->mu);
+    return st;
+}
+
+/* Ends the writer (dropping what is queued when the read failed); its failure, if any. */
+static tp_status pipeline_end(pipeline *pl, int failed, tp_error *err)
+{
+    pthread_mutex_lock(&pl->mu);
+    pl->done = 1;
+    pl->stop = failed;
+    pthread_cond_signal(&pl->more);
+    pthread_mutex_unlock(&pl->mu);
+    pthread_join(pl->writer, NULL);
+    return !failed && pl->st ? writer_failure(pl, err) : TP_OK;
+}
 
 static tp_status import_header(void *p, const tp_tm_header *h, tp_error *err)
 {
     import_ctx *ic = p;
     const char *base = strrchr(ic->path, '/');
-    return tp_store_tm_add_header(ic->store, h, base ? base + 1 : ic->path, &ic->header_id, err);
+    /* The header is written by this thread, while the writer waits with nothing queued. */
+    tp_status st = ic->pipe ? pipeline_drain(ic->pipe, err) : TP_OK;
+    return st ? st : tp_store_tm_add_header(ic->store, h, base ? base + 1 : ic->path,
+                                            &ic->header_id, err);
 }
 
+/* Owns u: stores it, or queues it for the writer with its text folded. */
 static tp_status import_unit(void *p, tp_tm_unit *u, tp_error *err)
 {
     import_ctx *ic = p;
-    int merged = 0;
-    tp_status st = tp_store_tm_add_unit(ic->store, u, ic->header_id, &merged, err);
-    if (st) {
-        char msg[TP_ERROR_MESSAGE_MAX];
-        snprintf(msg, sizeof msg, "%s", err ? err->message : "");
-        return tp_error_at(err, st == TP_ERR_ARG ? TP_ERR_INPUT : st, ic->path, u->line, 0, "%s",
-                           msg);
+    pipeline *pl = ic->pipe;
+    if (!pl) {
+        tp_status st = store_unit(ic, u, ic->path, ic->header_id, err);
+        tp_tm_unit_free(u);
+        return st;
     }
-    ic->merged += merged;
-    if (merged)
-        ic->merged_variants += (long)u->variant_count;
+    tp_status st = tp_store_tm_fold(ic->store, u, err);
+    if (st) {
+        st = at_unit(err, st, ic->path, u->line);
+        tp_tm_unit_free(u);
+        return st;
+    }
+    pthread_mutex_lock(&pl->mu);
+    while (pl->n == QUEUE_UNITS && !pl->st) {
+        pl->reader_waits = 1;
+        pthread_cond_wait(&pl->room, &pl->mu);
+        pl->reader_waits = 0;
+    }
+    if (pl->st) {
+        st = writer_failure(pl, err);
+        pthread_mutex_unlock(&pl->mu);
+        tp_tm_unit_free(u);
+        return st;
+    }
+    pl->q[(pl->head + pl->n) % QUEUE_UNITS] = (queued){u, ic->path, ic->header_id};
+    pl->n++;
+    /* The writer is woken with a batch of units, not each one. */
+    if (pl->writer_waits && pl->n >= QUEUE_UNITS / 4)
+        pthread_cond_signal(&pl->more);
+    pthread_mutex_unlock(&pl->mu);
     return TP_OK;
 }
 
@@ -826,6 +1005,46 @@ static void import_progress(void *p, unsigned long long done, unsigned long long
         ic->user->progress(ic->user->ctx, done, total);
 }
 
+/* A writer thread for a large import, or NULL (then units are stored as they are read). */
+static pipeline *pipeline_start(import_ctx *ic, const char *const *paths, size_t count)
+{
+    unsigned long long bytes = 0;
+    struct stat sb;
+    for (size_t i = 0; i < count; i++)
+        if (stat(paths[i], &sb) == 0)
+            bytes += (unsigned long long)sb.st_size;
+    if (bytes < PIPELINE_MIN_BYTES)
+        return NULL;
+    pipeline *pl = calloc(1, sizeof *pl);
+    if (!pl)
+        return NULL;
+    if (pthread_mutex_init(&pl->mu, NULL) == 0) {
+        if (pthread_cond_init(&pl->more, NULL) == 0) {
+            if (pthread_cond_init(&pl->room, NULL) == 0) {
+                ic->pipe = pl;
+                if (pthread_create(&pl->writer, NULL, writer_run, ic) == 0)
+                    return pl;
+                ic->pipe = NULL;
+                pthread_cond_destroy(&pl->room);
+            }
+            pthread_cond_destroy(&pl->more);
+        }
+        pthread_mutex_destroy(&pl->mu);
+    }
+    free(pl);
+    return NULL;
+}
+
+static void pipeline_free(pipeline *pl)
+{
+    if (!pl)
+        return;
+    pthread_cond_destroy(&pl->room);
+    pthread_cond_destroy(&pl->more);
+    pthread_mutex_destroy(&pl->mu);
+    free(pl);
+}
+
 tp_status tp_tmx_import(tp_store *store, const char *const *paths, size_t count, unsigned flags,
                         const tp_tmx_handler *handler, tp_tmx_stats *stats, tp_error *err)
 {
@@ -837,15 +1056,23 @@ tp_status tp_tmx_import(tp_store *store, const char *const *paths, size_t count,
     /* One bulk transaction: a failure anywhere rolls back every file, so units need no
      * savepoint each. */
     tp_status st = tp_store_begin_bulk(store, err);
+    pipeline *pl = st ? NULL : pipeline_start(&ic, paths, count);
     for (size_t i = 0; !st && i < count; i++) {
         ic.path = paths[i];
         ic.header_id = 0;
         tp_tmx_stats one;
-        st = tp_tmx_read(paths[i], flags, &h, &one, err);
+        st = read_file(paths[i], flags, &h, 1, &one, err);
         ic.total.units += one.units;
         ic.total.skipped += one.skipped;
         ic.total.variants += one.variants;
         ic.total.problems += one.problems;
+    }
+    if (pl) {
+        tp_status wst = pipeline_end(pl, st != TP_OK, err);
+        if (!st)
+            st = wst;
+        pipeline_free(pl);
+        ic.pipe = NULL;
     }
     if (!st)
         st = tp_store_commit(store, err);

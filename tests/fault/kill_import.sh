@@ -30,7 +30,10 @@ unset TOPONYM_DB
 mkdir -p "$HOME"
 # Line-buffered stdout, so that "imported ..." is in the file as soon as it is printed.
 LINEBUF=()
-command -v stdbuf >/dev/null && LINEBUF=(stdbuf -oL)
+# stdbuf works by LD_PRELOAD, which a sanitizer build refuses ("ASan runtime does not come
+# first"): such a build goes without.
+command -v stdbuf >/dev/null && ! ldd "$TOPONYM" 2>/dev/null | grep -q libasan &&
+  LINEBUF=(stdbuf -oL)
 
 # A memory of UNITS units in three languages, and a glossary of ROWS rows.
 awk -v n="$UNITS" 'BEGIN {

@@ -11,7 +11,11 @@ static long count(sqlite3 *db, const char *table)
     char sql[96];
     sqlite3_stmt *q;
     long n = -1;
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+    /* A unit's variants are packed in its row (store format 7): tm_unit counts them. */
+    if (!strcmp(table, "tm_variant"))
+        snprintf(sql, sizeof sql, "SELECT total(variants) FROM tm_unit");
+    else
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
     if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
         n = (long)sqlite3_column_int64(q, 0);
     sqlite3_finalize(q);

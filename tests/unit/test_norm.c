@@ -62,6 +62,61 @@ static void test_fold(void)
     CHECK_STR(fold("択捉島"), "択捉島");
 }
 
+/* Appends code point c to s as UTF-8. */
+static size_t put_utf8(char *s, size_t n, uint32_t c)
+{
+    if (c < 0x80) {
+        s[n++] = (char)c;
+    } else if (c < 0x800) {
+        s[n++] = (char)(0xC0 | c >> 6);
+        s[n++] = (char)(0x80 | (c & 0x3F));
+    } else {
+        s[n++] = (char)(0xE0 | c >> 12);
+        s[n++] = (char)(0x80 | (c >> 6 & 0x3F));
+        s[n++] = (char)(0x80 | (c & 0x3F));
+    }
+    return n;
+}
+
+/* The common characters are folded without ICU: for each, alone, doubled and before a space,
+ * the fold must be what ICU's path gives. An "é" at the end sends the text through ICU (and
+ * folds to "e"), so that fold(s + "é") must be fold(s) + "e". */
+static void test_fold_simple(void)
+{
+    static const uint32_t ranges[][2] = {
+        {0x20, 0x7E}, {0xA0, 0xA0}, {0xAB, 0xAB}, {0xBB, 0xBB}, {0x401, 0x401}, {0x410, 0x451},
+        {0x2010, 0x2015}, {0x2018, 0x2019}, {0x201C, 0x201D}, {0x3000, 0x3011},
+        {0x3041, 0x3096}, {0x309D, 0x309E}, {0x30A1, 0x30FE}, {0x3400, 0x4DBF},
+        {0x4E00, 0x9FFF}, {0xFF01, 0xFF5E}};
+    int bad = 0;
+    for (size_t r = 0; r < sizeof ranges / sizeof ranges[0]; r++)
+        for (uint32_t c = ranges[r][0]; c <= ranges[r][1]; c++)
+            for (int form = 0; form < 3; form++) {
+                char s[32], with[40];
+                size_t n = 0;
+                s[n++] = 'x';
+                n = put_utf8(s, n, c);
+                if (form == 1)
+                    n = put_utf8(s, n, c);
+                if (form == 2)
+                    s[n++] = ' ';
+                s[n++] = 'y';
+                s[n] = '\0';
+                snprintf(with, sizeof with, "%s\xC3\xA9", s);
+                char *plain = fold(s) ? strdup(fold(s)) : NULL;
+                const char *icu = fold(with);
+                size_t pl = plain ? strlen(plain) : 0;
+                if (!plain || !icu || strlen(icu) != pl + 1 || strncmp(icu, plain, pl) != 0 ||
+                    icu[pl] != 'e') {
+                    if (bad++ < 5)
+                        fprintf(stderr, "U+%04X form %d: \"%s\" but \"%s\" through ICU\n",
+                                (unsigned)c, form, plain ? plain : "(null)", icu ? icu : "(null)");
+                }
+                free(plain);
+            }
+    CHECK(bad == 0);
+}
+
 static void test_bad_input(void)
 {
     char *out = NULL;
@@ -146,6 +201,7 @@ int main(void)
         return 1;
     }
     test_fold();
+    test_fold_simple();
     test_bad_input();
     test_reading();
     test_keys();

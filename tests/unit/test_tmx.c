@@ -569,25 +569,97 @@ static void test_index(void)
     CHECK(strcmp(best(s, "Kuril ferry 5001 sail"), "Kuril ferry 5001 sails") != 0);
     tp_store_close(s);
 
-    /* A store of format 3 (a row per gram and variant) gets its index rebuilt on open. */
+    /* A file over 1 MB is read and stored by two threads: the same units, duplicates merged
+     * with what the store holds, and a file that breaks off at its end leaves nothing. */
+    s = fresh();
+    CHECK(import(s, ferries("f6.tmx", 0, 50), 0, &st, &err) == TP_OK);
+    struct stat sb;
+    const char *big = ferries("big.tmx", 40, 12000);
+    CHECK(stat(big, &sb) == 0 && sb.st_size > (1 << 20));
+    CHECK(import(s, big, 0, &st, &err) == TP_OK);
+    CHECK(st.units == 11990 && st.merged == 10 && st.variants == 2 * 11990);
+    CHECK(concordance(s, "ferry", "en") == 12040);
+    CHECK(!strcmp(best(s, "Kuril ferry 9876 sail"), "Kuril ferry 9876 sails"));
+    FILE *f = fopen(tmp("cut.tmx"), "w");
+    fputs("<tmx version=\"1.4\"><header srclang=\"en\"/><body>\n", f);
+    for (int i = 20000; i < 32000; i++)
+        fprintf(f, "<tu><tuv xml:lang=\"en\"><seg>Kuril ferry %d sails</seg></tuv></tu>\n", i);
+    fputs("<tu><tuv xml:lang=\"en\"><seg>broken", f);
+    fclose(f);
+    const char *cut = tmp("cut.tmx");
+    CHECK(tp_tmx_import(s, &cut, 1, 0, NULL, &st, &err) == TP_ERR_INPUT);
+    CHECK(concordance(s, "ferry", "en") == 12040);
+    long units = 0;
+    CHECK(tp_store_tm_count(s, &units, NULL, &err) == TP_OK && units == 12040);
+    tp_store_close(s);
+
+    /* A store of format 4 (a row per variant, props and notes in rows of their own, as in
+     * formats 3 to 6) is
+     * moved to the packed rows on open: the text, attributes, props and notes stay, and the
+     * index is built. Its tables are made here as format 4 made them. */
     char name[64];
     s = fresh();
-    CHECK(import(s, ferries("f4.tmx", 0, 50), 0, &st, &err) == TP_OK);
     tp_store_close(s);
     snprintf(name, sizeof name, "s%d.db", store_seq);
     sqlite3 *db = NULL;
     CHECK(sqlite3_open(tmp(name), &db) == SQLITE_OK);
-    CHECK(sqlite3_exec(db, "DROP TABLE tm_posting; CREATE TABLE tm_gram(gram INTEGER NOT NULL, "
-                           "variant_id INTEGER NOT NULL, PRIMARY KEY(gram, variant_id)) WITHOUT "
-                           "ROWID; ALTER TABLE concept_link DROP COLUMN text; ALTER TABLE undo_link "
-                           "DROP COLUMN text; PRAGMA user_version=3", NULL, NULL, NULL) == SQLITE_OK);
+    CHECK(sqlite3_exec(db,
+        "DROP TABLE tm_unit; DROP TABLE tm_list;"
+        "CREATE TABLE tm_unit(id INTEGER PRIMARY KEY, header_id INTEGER REFERENCES tm_header(id),"
+        " srclang TEXT, attrs TEXT, hash INTEGER NOT NULL);"
+        "CREATE INDEX tm_unit_by_hash ON tm_unit(hash);"
+        "CREATE TABLE tm_variant(id INTEGER PRIMARY KEY, unit_id INTEGER NOT NULL REFERENCES"
+        " tm_unit(id) ON DELETE CASCADE, seq INTEGER NOT NULL, lang TEXT NOT NULL, lang_base TEXT"
+        " NOT NULL, text TEXT NOT NULL, markup TEXT, codes TEXT, fold TEXT NOT NULL, fold_hash"
+        " INTEGER NOT NULL, attrs TEXT);"
+        "CREATE INDEX tm_variant_by_unit ON tm_variant(unit_id, seq);"
+        "CREATE INDEX tm_variant_by_fold ON tm_variant(lang_base, fold_hash);"
+        "CREATE TABLE tm_posting(gram INTEGER NOT NULL, seq INTEGER NOT NULL, n INTEGER NOT NULL,"
+        " last_variant INTEGER NOT NULL, last_unit INTEGER NOT NULL, ids BLOB NOT NULL,"
+        " PRIMARY KEY(gram, seq)) WITHOUT ROWID;"
+        "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 50)"
+        " INSERT INTO tm_unit SELECT i, NULL, 'en', 'tuid' || char(31) || 't' || i, i FROM k;"
+        "INSERT INTO tm_variant SELECT 2 * id - 1, id, 0, 'en', 'en', 'Kuril ferry ' || id ||"
+        " ' sails', NULL, NULL, 'kuril ferry ' || id || ' sails', 0, NULL FROM tm_unit;"
+        "INSERT INTO tm_variant SELECT 2 * id, id, 1, 'ru', 'ru', 'Паром ' || id, NULL, NULL,"
+        " 'паром ' || id, 0, 'changeid' || char(31) || 'me' FROM tm_unit;"
+        "INSERT INTO tm_meta VALUES(2, 7, 0, 1, 'x-origin', NULL, NULL, 'old');"
+        "INSERT INTO tm_meta VALUES(3, 13, 0, 2, NULL, 'en', NULL, 'a note');"
+        "ALTER TABLE concept_link DROP COLUMN text; ALTER TABLE undo_link DROP COLUMN text;"
+        "PRAGMA user_version=4", NULL, NULL, NULL) == SQLITE_OK);
     sqlite3_close(db);
     if (tp_store_open(tmp(name), 0, norm, &s, &err) != TP_OK) {
-        CHECK(!"the format 3 store opens");
+        CHECK(!"the format 4 store opens");
         return;
     }
+    long variants = 0;
+    CHECK(tp_store_tm_count(s, &units, &variants, &err) == TP_OK);
+    CHECK(units == 50 && variants == 100);
     CHECK(concordance(s, "ferry", "en") == 50);
+    CHECK(concordance(s, "паром", "ru") == 50);
     CHECK(!strcmp(best(s, "Kuril ferry 42 sail"), "Kuril ferry 42 sails"));
+    u = NULL;
+    CHECK(tp_store_tm_get_unit(s, 7, &u, &err) == TP_OK);
+    if (u) {
+        CHECK(u->variant_count == 2 && !strcmp(u->variants[1].text, "Паром 7"));
+        CHECK(!strcmp(tp_tm_attr_get(u->attrs, u->attr_count, "tuid"), "t7"));
+        CHECK(u->meta_count == 1 && !strcmp(u->meta[0].text, "old"));
+        CHECK(u->variants[1].attr_count == 1 && !strcmp(u->variants[1].attrs[0].value, "me"));
+        CHECK(u->variants[0].meta_count == 1 && u->variants[0].meta[0].kind == TP_TM_NOTE);
+        CHECK(!strcmp(u->variants[0].meta[0].text, "a note"));
+    }
+    tp_tm_unit_free(u);
+    /* Units moved from format 4 are found as duplicates. */
+    const char *again = write_file("f5.tmx", "<tmx version=\"1.4\"><header srclang=\"en\"/><body>"
+                                   "<tu><tuv xml:lang=\"ru\"><seg>Паром 7</seg></tuv><tuv "
+                                   "xml:lang=\"EN\"><seg>Kuril ferry 7 sails</seg></tuv></tu>"
+                                   "<tu><tuv xml:lang=\"en\"><seg>Kuril ferry 51 sails</seg></tuv>"
+                                   "</tu></body></tmx>");
+    CHECK(import(s, again, 0, &st, &err) == TP_OK);
+    CHECK(st.units == 1 && st.merged == 1);
+    tp_store_close(s);
+    CHECK(tp_store_open(tmp(name), 0, norm, &s, &err) == TP_OK);
+    CHECK(concordance(s, "ferry", "en") == 51);
     tp_store_close(s);
 }
 
