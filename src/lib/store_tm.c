@@ -38,7 +38,7 @@ typedef struct pending {
 struct tp_store_tm {
     sqlite3_stmt *ins_header, *ins_unit, *ins_variant, *ins_meta;
     sqlite3_stmt *by_hash, *get_unit, *get_variants, *get_meta;
-    sqlite3_stmt *probe_gram, *probe_fold, *variant_fold, *variant_row;
+    sqlite3_stmt *probe_gram, *probe_fold, *variant_fold, *variant_row, *gram_size;
     sqlite3_stmt *last_chunk, *put_chunk;
     pending *pend;        /* open addressing on gram */
     size_t pend_cap, pend_n;
@@ -91,7 +91,8 @@ void tp_store_tm_close(tp_store *s)
                            s->tm->ins_meta, s->tm->by_hash, s->tm->get_unit,
                            s->tm->get_variants, s->tm->get_meta,
                            s->tm->probe_gram, s->tm->probe_fold, s->tm->variant_fold,
-                           s->tm->variant_row, s->tm->last_chunk, s->tm->put_chunk};
+                           s->tm->variant_row, s->tm->last_chunk, s->tm->put_chunk,
+                           s->tm->gram_size};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(all[i]);
     txn_reset(s->tm);
@@ -127,7 +128,9 @@ static tp_status tm(tp_store *s, int write, tp_error *err)
         (st = tp_store_prepare(s, &t->variant_fold,
                                "SELECT fold FROM tm_variant WHERE id = ?1", err)) ||
         (st = tp_store_prepare(s, &t->variant_row,
-                               "SELECT unit_id, text, codes FROM tm_variant WHERE id = ?1", err)))
+                               "SELECT unit_id, text, codes FROM tm_variant WHERE id = ?1", err)) ||
+        (st = tp_store_prepare(s, &t->gram_size,
+                               "SELECT n FROM tm_posting WHERE gram = ?1 ORDER BY seq", err)))
         return st;
     if (s->readonly)
         return TP_OK;
@@ -980,6 +983,28 @@ tp_status tp_store_tm_probe_gram(tp_store *s, uint64_t gram, size_t limit, tp_tm
     if (!stop && seen < limit && rc != SQLITE_DONE)
         st = tp_store_db_error(s, err, "search failed");
     sqlite3_reset(q);
+    return st;
+}
+
+tp_status tp_store_tm_gram_size(tp_store *s, uint64_t gram, size_t limit, size_t *count,
+                                 tp_error *err)
+{
+    tp_status st = tm(s, 0, err);
+    if (!st && s->tm->pend_n)
+        st = flush(s, 0, err);
+    if (st)
+        return st;
+    /* Only the chunks' counts: their postings, most of a row, are not read. */
+    sqlite3_stmt *q = s->tm->gram_size;
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)gram);
+    size_t n = 0;
+    int rc = SQLITE_DONE;
+    while (n < limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        n += (size_t)sqlite3_column_int64(q, 0);
+    if (n < limit && rc != SQLITE_DONE)
+        st = tp_store_db_error(s, err, "search failed");
+    sqlite3_reset(q);
+    *count = n;
     return st;
 }
 
