@@ -455,7 +455,6 @@ static void shortlist_add(shortlist *s, const cand *x)
 /* The variants whose folded text is the segment's. */
 typedef struct exacts {
     cand c[CANDIDATES_SCORED];
-    int met[CANDIDATES_SCORED]; /* also met in a gram's postings */
     size_t n;
 } exacts;
 
@@ -463,90 +462,38 @@ static int on_exact(void *ctx, int64_t variant, int64_t unit)
 {
     exacts *e = ctx;
     cand x = {variant, unit, 0, 1};
-    e->met[e->n] = 0;
     e->c[e->n++] = x;
     return e->n == CANDIDATES_SCORED;
 }
 
-/* The postings of one gram, in variant order, and the weight each adds. */
-typedef struct postings {
-    int64_t *v, *u;
-    size_t n, cap, at;
-    unsigned weight;
-    int failed;
-} postings;
+/* The candidates met in the postings: open addressing on variant id (0: empty slot). */
+typedef struct tally {
+    cand *slots;
+    size_t cap, n;
+    unsigned weight;    /* what a posting of the gram being read adds to shared */
+} tally;
 
-static int on_gram_posting(void *ctx, int64_t variant, int64_t unit)
+static cand *tally_slot(tally *t, int64_t variant)
 {
-    postings *p = ctx;
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 256;
-        int64_t *v = realloc(p->v, cap * sizeof *v);
-        if (v)
-            p->v = v;
-        int64_t *u = v ? realloc(p->u, cap * sizeof *u) : NULL;
-        if (!u) {
-            p->failed = 1;
-            return 1;
-        }
-        p->u = u;
-        p->cap = cap;
+    size_t h = (size_t)(((uint64_t)variant * 0x9E3779B97F4A7C15ULL) >> 20) & (t->cap - 1);
+    while (t->slots[h].variant && t->slots[h].variant != variant)
+        h = (h + 1) & (t->cap - 1);
+    return &t->slots[h];
+}
+
+static int on_posting(void *ctx, int64_t variant, int64_t unit)
+{
+    tally *t = ctx;
+    if ((t->n + 1) * 2 > t->cap)
+        return 1;   /* more postings than their counts said: the rest are left out */
+    cand *c = tally_slot(t, variant);
+    if (!c->variant) {
+        c->variant = variant;
+        c->unit = unit;
+        t->n++;
     }
-    p->v[p->n] = variant;
-    p->u[p->n++] = unit;
+    c->shared += t->weight;
     return 0;
-}
-
-/* A heap of posting lists by their next variant, for merging them in variant order. */
-static void sift_down(postings **h, size_t n, size_t i)
-{
-    for (;;) {
-        size_t l = 2 * i + 1, m = i;
-        if (l < n && h[l]->v[h[l]->at] < h[m]->v[h[m]->at])
-            m = l;
-        if (l + 1 < n && h[l + 1]->v[h[l + 1]->at] < h[m]->v[h[m]->at])
-            m = l + 1;
-        if (m == i)
-            return;
-        postings *t = h[i];
-        h[i] = h[m];
-        h[m] = t;
-        i = m;
-    }
-}
-
-/* Merges the posting lists (each in variant order) into the shortlist: a variant's shared
- * weight is the sum over the lists that hold it. */
-static tp_status merge(postings *p, size_t np, const exacts *e, shortlist *s)
-{
-    postings **h = malloc((np ? np : 1) * sizeof *h);
-    if (!h)
-        return TP_ERR_NOMEM;
-    size_t hn = 0;
-    for (size_t i = 0; i < np; i++)
-        if (p[i].n)
-            h[hn++] = &p[i];
-    for (size_t i = hn / 2; i-- > 0;)
-        sift_down(h, hn, i);
-    exacts met = *e;
-    while (hn) {
-        cand x = {h[0]->v[h[0]->at], h[0]->u[h[0]->at], 0, 0};
-        while (hn && h[0]->v[h[0]->at] == x.variant) {
-            x.shared += h[0]->weight;
-            if (++h[0]->at == h[0]->n)
-                h[0] = h[--hn];
-            sift_down(h, hn, 0);
-        }
-        for (size_t i = 0; i < met.n && !x.exact; i++)
-            if (met.c[i].variant == x.variant)
-                x.exact = met.met[i] = 1;
-        shortlist_add(s, &x);
-    }
-    for (size_t i = 0; i < met.n; i++)
-        if (!met.met[i])
-            shortlist_add(s, &met.c[i]);
-    free(h);
-    return TP_OK;
 }
 
 /* ---- matching ---- */
@@ -659,36 +606,57 @@ static int by_scored(const void *x, const void *y)
 static tp_status gather(finder *f, const uint64_t *grams, size_t ngrams, const exacts *e,
                         shortlist *s)
 {
-    postings *p = calloc(ngrams ? ngrams : 1, sizeof *p);
-    if (!p)
+    size_t *size = calloc(ngrams ? ngrams : 1, sizeof *size);
+    if (!size)
         return TP_ERR_NOMEM;
     tp_status st = TP_OK;
-    size_t rare = 0;
+    size_t rare = 0, total = e->n;
     for (size_t i = 0; !st && i < ngrams; i++) {
-        st = tp_store_tm_gram_size(f->store, grams[i], POSTINGS_PER_GRAM, &p[i].cap, f->err);
-        rare += p[i].cap && p[i].cap < POSTINGS_PER_GRAM;
+        st = tp_store_tm_gram_size(f->store, grams[i], POSTINGS_PER_GRAM, &size[i], f->err);
+        if (size[i] > POSTINGS_PER_GRAM)
+            size[i] = POSTINGS_PER_GRAM;
+        rare += size[i] && size[i] < POSTINGS_PER_GRAM;
     }
+    for (size_t i = 0; i < ngrams; i++)
+        if (rare && size[i] >= POSTINGS_PER_GRAM)
+            size[i] = 0;
+        else
+            total += size[i];
+    tally t = {NULL, 1024, 0, 0};
+    while (t.cap < total * 2 + 2)
+        t.cap *= 2;
+    if (!st && !(t.slots = calloc(t.cap, sizeof *t.slots)))
+        st = TP_ERR_NOMEM;
     for (size_t i = 0; !st && i < ngrams; i++) {
-        size_t size = p[i].cap;
-        p[i].cap = 0;
-        if (!size || (rare && size >= POSTINGS_PER_GRAM))
+        if (!size[i])
             continue;
-        p[i].weight = 1;
-        for (size_t k = size; k < POSTINGS_PER_GRAM; k *= 2)
-            p[i].weight++;
-        st = tp_store_tm_probe_gram(f->store, grams[i], POSTINGS_PER_GRAM, on_gram_posting, &p[i],
-                                    f->err);
-        if (!st && p[i].failed)
-            st = TP_ERR_NOMEM;
+        t.weight = 1;
+        for (size_t k = size[i]; k < POSTINGS_PER_GRAM; k *= 2)
+            t.weight++;
+        st = tp_store_tm_probe_gram(f->store, grams[i], size[i], on_posting, &t, f->err);
     }
-    if (!st)
-        st = merge(p, ngrams, e, s);
-    for (size_t i = 0; i < ngrams; i++) {
-        free(p[i].v);
-        free(p[i].u);
+    for (size_t i = 0; !st && i < e->n; i++) {
+        cand *c = tally_slot(&t, e->c[i].variant);
+        unsigned shared = c->variant ? c->shared : 0;
+        *c = e->c[i];
+        c->shared = shared;
     }
-    free(p);
+    for (size_t i = 0; !st && i < t.cap; i++)
+        if (t.slots[i].variant)
+            shortlist_add(s, &t.slots[i]);
+    free(t.slots);
+    free(size);
     return st;
+}
+
+/* The fewest words text can split into: one a run of non-blanks, as a word never holds a
+ * blank (within the split's limit). */
+static size_t least_words(const char *text)
+{
+    size_t n = 0;
+    for (const char *p = text; *p && n < WORDS_MAX; p++)
+        n += !strchr(" \t\r\n", *p) && (p == text || strchr(" \t\r\n", p[-1]));
+    return n;
 }
 
 #define PRUNE_LIMIT_MAX 16   /* with a longer list asked for, every candidate is scored */
@@ -740,8 +708,12 @@ static tp_status score_candidates(finder *f, const cand *cs, size_t n, wordlist 
         } else {
             int at_least = prune ? bar(sc, k, limit, min) : min;
             wordlist vw = {NULL, 0};
-            st = split(f->ws, f->norm, &f->voc, text, strlen(text), &vw);
-            if (!st) {
+            size_t least = least_words(text);
+            if (least > qw->n && score_of((double)(least - qw->n), least) < at_least) {
+                /* Too long to reach at_least whatever its words: no need to split it. */
+                x.score = -1;
+                *pruned += at_least > min;
+            } else if (!(st = split(f->ws, f->norm, &f->voc, text, strlen(text), &vw))) {
                 x.kind = TP_TM_FUZZY;
                 x.score = score_words(&f->voc, qw, &vw, NULL, at_least, &st);
                 if (x.score < 0)
