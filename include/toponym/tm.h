@@ -132,6 +132,9 @@ tp_status tp_store_tm_probe_gram(tp_store *store, uint64_t gram, size_t limit,
 tp_status tp_store_tm_gram_size(tp_store *store, uint64_t gram, size_t limit, size_t *count,
                                 tp_error *err);
 
+/* The highest variant id: about the memory's size in variants, at the cost of one probe. */
+tp_status tp_store_tm_last_variant(tp_store *store, int64_t *id, tp_error *err);
+
 /* Variants whose language's primary subtag is lang ("ja") and whose folded text is fold. */
 tp_status tp_store_tm_probe_fold(tp_store *store, const char *lang, const char *fold,
                                  tp_tm_posting_fn fn, void *ctx, tp_error *err);

@@ -39,6 +39,7 @@ struct tp_store_tm {
     sqlite3_stmt *ins_header, *ins_unit, *ins_variant, *ins_meta;
     sqlite3_stmt *by_hash, *get_unit, *get_variants, *get_meta;
     sqlite3_stmt *probe_gram, *probe_fold, *variant_fold, *variant_row, *gram_size;
+    sqlite3_stmt *last_variant;
     sqlite3_stmt *last_chunk, *put_chunk;
     pending *pend;        /* open addressing on gram */
     size_t pend_cap, pend_n;
@@ -92,7 +93,7 @@ void tp_store_tm_close(tp_store *s)
                            s->tm->get_variants, s->tm->get_meta,
                            s->tm->probe_gram, s->tm->probe_fold, s->tm->variant_fold,
                            s->tm->variant_row, s->tm->last_chunk, s->tm->put_chunk,
-                           s->tm->gram_size};
+                           s->tm->gram_size, s->tm->last_variant};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(all[i]);
     txn_reset(s->tm);
@@ -130,7 +131,8 @@ static tp_status tm(tp_store *s, int write, tp_error *err)
         (st = tp_store_prepare(s, &t->variant_row,
                                "SELECT unit_id, text, codes FROM tm_variant WHERE id = ?1", err)) ||
         (st = tp_store_prepare(s, &t->gram_size,
-                               "SELECT n FROM tm_posting WHERE gram = ?1 ORDER BY seq", err)))
+                               "SELECT n FROM tm_posting WHERE gram = ?1 ORDER BY seq", err)) ||
+        (st = tp_store_prepare(s, &t->last_variant, "SELECT max(id) FROM tm_variant", err)))
         return st;
     if (s->readonly)
         return TP_OK;
@@ -949,6 +951,16 @@ static tp_status run_postings(tp_store *s, sqlite3_stmt *q, tp_tm_posting_fn fn,
     return st;
 }
 
+/* get_varint with the one-byte case first: most deltas in a long list are small. */
+static inline int read_delta(const unsigned char *p, size_t len, size_t *pos, uint64_t *v)
+{
+    if (*pos < len && p[*pos] < 0x80) {
+        *v = p[(*pos)++];
+        return 1;
+    }
+    return get_varint(p, len, pos, v);
+}
+
 tp_status tp_store_tm_probe_gram(tp_store *s, uint64_t gram, size_t limit, tp_tm_posting_fn fn,
                                  void *ctx, tp_error *err)
 {
@@ -967,7 +979,7 @@ tp_status tp_store_tm_probe_gram(tp_store *s, uint64_t gram, size_t limit, tp_tm
         size_t len = (size_t)sqlite3_column_bytes(q, 1), pos = 0;
         for (sqlite3_int64 k = sqlite3_column_int64(q, 0); k > 0 && seen < limit; k--) {
             uint64_t dv, du;
-            if (!ids || !get_varint(ids, len, &pos, &dv) || !get_varint(ids, len, &pos, &du)) {
+            if (!ids || !read_delta(ids, len, &pos, &dv) || !read_delta(ids, len, &pos, &du)) {
                 sqlite3_reset(q);
                 return tp_error_set(err, TP_ERR_STORE, "the segment index is corrupt");
             }
@@ -1005,6 +1017,20 @@ tp_status tp_store_tm_gram_size(tp_store *s, uint64_t gram, size_t limit, size_t
         st = tp_store_db_error(s, err, "search failed");
     sqlite3_reset(q);
     *count = n;
+    return st;
+}
+
+tp_status tp_store_tm_last_variant(tp_store *s, int64_t *id, tp_error *err)
+{
+    tp_status st = tm(s, 0, err);
+    if (st)
+        return st;
+    sqlite3_stmt *q = s->tm->last_variant;
+    int rc = sqlite3_step(q);
+    *id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        st = tp_store_db_error(s, err, "cannot read the memory's size");
+    sqlite3_reset(q);
     return st;
 }
 

@@ -16,8 +16,9 @@
 #include <string.h>
 #include <strings.h>
 
-#define POSTINGS_PER_GRAM 2048  /* a gram in more variants than this says little: it only
+#define POSTINGS_PER_GRAM 2048  /* a gram in this many variants or more says little: it only
                                    counts when the segment has no rarer one */
+#define COMMON_SHARE 384        /* nor does one in more than this share of all variants */
 #define CANDIDATES_SCORED 40    /* best candidates by shared grams that get a full score */
 #define CONCORDANCE_LIMIT 4096  /* postings read per gram to find a concordance's rarest */
 #define WORDS_MAX 256           /* words of a segment that scoring looks at */
@@ -420,16 +421,16 @@ static int score_words(vocab *voc, wordlist *a, wordlist *b, tp_tm_match *m, int
 /* ---- candidates ---- */
 
 typedef struct cand {
-    int64_t variant, unit;
+    int64_t variant;
     unsigned shared;    /* weight of the grams shared with the segment */
-    int exact;          /* same folded text */
+    unsigned exact;     /* same folded text */
 } cand;
 
 static int by_shared(const void *x, const void *y)
 {
     const cand *a = x, *b = y;
     if (a->exact != b->exact)
-        return b->exact - a->exact;
+        return a->exact < b->exact ? 1 : -1;
     if (a->shared != b->shared)
         return a->shared < b->shared ? 1 : -1;
     return a->variant < b->variant ? -1 : a->variant > b->variant;
@@ -460,8 +461,9 @@ typedef struct exacts {
 
 static int on_exact(void *ctx, int64_t variant, int64_t unit)
 {
+    (void)unit;
     exacts *e = ctx;
-    cand x = {variant, unit, 0, 1};
+    cand x = {variant, 0, 1};
     e->c[e->n++] = x;
     return e->n == CANDIDATES_SCORED;
 }
@@ -470,6 +472,7 @@ static int on_exact(void *ctx, int64_t variant, int64_t unit)
 typedef struct tally {
     cand *slots;
     size_t cap, n;
+    size_t *used;       /* the slots taken, in the order they were */
     unsigned weight;    /* what a posting of the gram being read adds to shared */
 } tally;
 
@@ -483,14 +486,14 @@ static cand *tally_slot(tally *t, int64_t variant)
 
 static int on_posting(void *ctx, int64_t variant, int64_t unit)
 {
+    (void)unit;   /* read with the candidate's text, for the few that are scored */
     tally *t = ctx;
     if ((t->n + 1) * 2 > t->cap)
         return 1;   /* more postings than their counts said: the rest are left out */
     cand *c = tally_slot(t, variant);
     if (!c->variant) {
         c->variant = variant;
-        c->unit = unit;
-        t->n++;
+        t->used[t->n++] = (size_t)(c - t->slots);
     }
     c->shared += t->weight;
     return 0;
@@ -601,50 +604,56 @@ static int by_scored(const void *x, const void *y)
 }
 
 /* The shortlist from the postings of the segment's grams: each gram weighs more the fewer
- * variants hold it, and grams held by POSTINGS_PER_GRAM variants or more count only when the
- * segment has no rarer one (their postings are then not even read). */
+ * variants hold it, and common grams (held by POSTINGS_PER_GRAM variants, or a COMMON_SHARE
+ * part of the memory's, or more) count only when the segment has no rarer one (their postings
+ * are then not even read). */
 static tp_status gather(finder *f, const uint64_t *grams, size_t ngrams, const exacts *e,
                         shortlist *s)
 {
     size_t *size = calloc(ngrams ? ngrams : 1, sizeof *size);
     if (!size)
         return TP_ERR_NOMEM;
-    tp_status st = TP_OK;
-    size_t rare = 0, total = e->n;
+    int64_t variants = 0;
+    tp_status st = tp_store_tm_last_variant(f->store, &variants, f->err);
+    size_t common = POSTINGS_PER_GRAM, rare = 0, total = e->n;
+    if ((size_t)variants / COMMON_SHARE > common)
+        common = (size_t)variants / COMMON_SHARE;
     for (size_t i = 0; !st && i < ngrams; i++) {
-        st = tp_store_tm_gram_size(f->store, grams[i], POSTINGS_PER_GRAM, &size[i], f->err);
-        if (size[i] > POSTINGS_PER_GRAM)
-            size[i] = POSTINGS_PER_GRAM;
-        rare += size[i] && size[i] < POSTINGS_PER_GRAM;
+        st = tp_store_tm_gram_size(f->store, grams[i], common, &size[i], f->err);
+        if (size[i] > common)
+            size[i] = common;
+        rare += size[i] && size[i] < common;
     }
     for (size_t i = 0; i < ngrams; i++)
-        if (rare && size[i] >= POSTINGS_PER_GRAM)
+        if (rare && size[i] >= common)
             size[i] = 0;
         else
             total += size[i];
-    tally t = {NULL, 1024, 0, 0};
+    tally t = {NULL, 1024, 0, NULL, 0};
     while (t.cap < total * 2 + 2)
         t.cap *= 2;
-    if (!st && !(t.slots = calloc(t.cap, sizeof *t.slots)))
+    if (!st && (!(t.slots = calloc(t.cap, sizeof *t.slots)) ||
+                !(t.used = malloc(t.cap / 2 * sizeof *t.used))))
         st = TP_ERR_NOMEM;
     for (size_t i = 0; !st && i < ngrams; i++) {
         if (!size[i])
             continue;
         t.weight = 1;
-        for (size_t k = size[i]; k < POSTINGS_PER_GRAM; k *= 2)
+        for (size_t k = size[i]; k < common; k *= 2)
             t.weight++;
         st = tp_store_tm_probe_gram(f->store, grams[i], size[i], on_posting, &t, f->err);
     }
     for (size_t i = 0; !st && i < e->n; i++) {
         cand *c = tally_slot(&t, e->c[i].variant);
-        unsigned shared = c->variant ? c->shared : 0;
-        *c = e->c[i];
-        c->shared = shared;
+        if (!c->variant)
+            t.used[t.n++] = (size_t)(c - t.slots);
+        c->variant = e->c[i].variant;
+        c->exact = 1;
     }
-    for (size_t i = 0; !st && i < t.cap; i++)
-        if (t.slots[i].variant)
-            shortlist_add(s, &t.slots[i]);
+    for (size_t i = 0; !st && i < t.n; i++)
+        shortlist_add(s, &t.slots[t.used[i]]);
     free(t.slots);
+    free(t.used);
     free(size);
     return st;
 }
@@ -700,7 +709,7 @@ static tp_status score_candidates(finder *f, const cand *cs, size_t n, wordlist 
         int codes = 0;
         if ((st = tp_store_tm_variant_text(f->store, cs[i].variant, &unit, &text, &codes, f->err)))
             break;
-        scored x = {cs[i].variant, cs[i].unit, 0, TP_TM_EXACT};
+        scored x = {cs[i].variant, unit, 0, TP_TM_EXACT};
         if (cs[i].exact) {
             x.score = strlen(text) == len && memcmp(text, segment, len) == 0 ? 100 : 99;
             if (codes)
