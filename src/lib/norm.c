@@ -22,7 +22,8 @@ struct tp_norm {
     const UNormalizer2 *nfkc_cf;
     const UNormalizer2 *nfd;
     const UNormalizer2 *nfc;
-    mecab_t *mecab;  /* NULL when no dictionary is installed */
+    mecab_t *mecab;  /* NULL until first needed, and when no dictionary is installed */
+    int mecab_tried; /* mecab has been asked for */
 };
 
 tp_status tp_norm_new(tp_norm **out, tp_error *err)
@@ -39,10 +40,21 @@ tp_status tp_norm_new(tp_norm **out, tp_error *err)
         return tp_error_set(err, TP_ERR_DEPENDENCY, "ICU normalisation data unavailable: %s",
                             u_errorName(uerr));
     }
-    /* MeCab reads /etc/mecabrc for its dictionary (mecab-ipadic-utf8 on Debian). */
-    n->mecab = mecab_new2("");
     *out = n;
     return TP_OK;
+}
+
+/* MeCab, started when a kanji reading is first needed: loading its dictionary would otherwise
+ * be a good part of the start-up of a command that needs none. NULL when no dictionary is
+ * installed. */
+static mecab_t *tagger(tp_norm *n)
+{
+    if (!n->mecab_tried) {
+        n->mecab_tried = 1;
+        /* MeCab reads /etc/mecabrc for its dictionary (mecab-ipadic-utf8 on Debian). */
+        n->mecab = mecab_new2("");
+    }
+    return n->mecab;
 }
 
 void tp_norm_free(tp_norm *n)
@@ -56,7 +68,8 @@ void tp_norm_free(tp_norm *n)
 
 int tp_norm_has_readings(const tp_norm *n)
 {
-    return n && n->mecab != NULL;
+    /* Asking starts MeCab: the normaliser is logically unchanged, so it stays const here. */
+    return n && tagger((tp_norm *)n) != NULL;
 }
 
 const char *tp_key_kind_name(tp_key_kind kind)
@@ -325,7 +338,8 @@ tp_status tp_norm_fold(tp_norm *n, const char *text, size_t len, char **out, tp_
 /* Appends MeCab's katakana reading of text; a word without one (unknown, Latin) is copied. */
 static tp_status reading_buf(tp_norm *n, const char *text, size_t len, tp_buf *out)
 {
-    if (!n->mecab)
+    mecab_t *mecab = tagger(n);
+    if (!mecab)
         return TP_ERR_DEPENDENCY;
     /* MeCab's tokenizer runs strlen() on the input whatever length it is given (found by
      * fuzz/fuzz_norm.c), and callers' text need not end in a NUL: give it a terminated copy. */
@@ -334,7 +348,7 @@ static tp_status reading_buf(tp_norm *n, const char *text, size_t len, tp_buf *o
         return TP_ERR_NOMEM;
     memcpy(copy, text, len);
     copy[len] = '\0';
-    const mecab_node_t *node = mecab_sparse_tonode2(n->mecab, copy, len);
+    const mecab_node_t *node = mecab_sparse_tonode2(mecab, copy, len);
     if (!node) {
         free(copy);
         return TP_ERR_DEPENDENCY;
@@ -460,7 +474,7 @@ static tp_status make_keys(tp_norm *n, const char *text, size_t len, const char 
         if (sc.han) {
             if (reading && *reading) {
                 st = casefold_buf(n, reading, strlen(reading), &rd);
-            } else if (n->mecab) {
+            } else if (tagger(n)) {
                 tp_buf raw = TP_BUF_INIT;
                 st = reading_buf(n, cf.data, cf.len, &raw);
                 if (!st)
