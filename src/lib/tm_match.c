@@ -1089,6 +1089,8 @@ tp_status tp_tm_terms_in(tp_store *store, tp_norm *norm, const char *segment, si
         st = tp_error_nomem(err);
     if (!st && (st = tp_words_split(ws, segment, len, WORDS_MAX, &w, &n)))
         st = tp_error_set(err, st, "cannot split the segment into words");
+    /* One snapshot for the lookups of every window. */
+    int snapshot = !st && !(st = tp_store_read_begin(store, err));
     const char *want = to ? to : "en";
     for (size_t i = 0; !st && i < n;) {
         size_t took = 0;
@@ -1125,6 +1127,8 @@ tp_status tp_tm_terms_in(tp_store *store, tp_norm *norm, const char *segment, si
         }
         i += took ? took : 1;
     }
+    if (snapshot)
+        tp_store_read_end(store);
     free(w);
     tp_words_free(ws);
     if (st) {
