@@ -40,7 +40,8 @@ typedef struct tp_keyset {
 } tp_keyset;
 
 /* Makes a normaliser. MeCab's dictionary is optional: without it kanji get no reading-derived
- * keys unless one is given. On success *out is owned by the caller (tp_norm_free). */
+ * keys unless one is given. MeCab is started when a reading is first needed, not here. On
+ * success *out is owned by the caller (tp_norm_free). */
 tp_status tp_norm_new(tp_norm **out, tp_error *err);
 
 /* Frees a normaliser. NULL is a no-op. */

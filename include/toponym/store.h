@@ -60,7 +60,8 @@ void tp_store_rollback(tp_store *store);
 tp_status tp_store_add_concept(tp_store *store, tp_concept *c, tp_error *err);
 
 /* Reads that follow see one snapshot of the store until tp_store_read_end(), and cost one lock
- * instead of one per statement. A no-op inside a write transaction. Pairs must not nest. */
+ * instead of one per statement. A no-op inside a write transaction. Pairs nest: the outermost
+ * pair begins and ends the snapshot. */
 tp_status tp_store_read_begin(tp_store *store, tp_error *err);
 void tp_store_read_end(tp_store *store);
 

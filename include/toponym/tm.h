@@ -127,6 +127,14 @@ typedef int (*tp_tm_posting_fn)(void *ctx, int64_t variant_id, int64_t unit_id);
 tp_status tp_store_tm_probe_gram(tp_store *store, uint64_t gram, size_t limit,
                                  tp_tm_posting_fn fn, void *ctx, tp_error *err);
 
+/* How many variants are indexed under one n-gram hash, counted until limit is reached (so
+ * *count may pass it by a chunk's worth); cheaper than reading them. */
+tp_status tp_store_tm_gram_size(tp_store *store, uint64_t gram, size_t limit, size_t *count,
+                                tp_error *err);
+
+/* The highest unit id: about the memory's size in units, at the cost of one probe. */
+tp_status tp_store_tm_last_unit(tp_store *store, int64_t *id, tp_error *err);
+
 /* Variants whose language's primary subtag is lang ("ja") and whose folded text is fold. */
 tp_status tp_store_tm_probe_fold(tp_store *store, const char *lang, const char *fold,
                                  tp_tm_posting_fn fn, void *ctx, tp_error *err);

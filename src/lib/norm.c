@@ -22,7 +22,8 @@ struct tp_norm {
     const UNormalizer2 *nfkc_cf;
     const UNormalizer2 *nfd;
     const UNormalizer2 *nfc;
-    mecab_t *mecab;  /* NULL when no dictionary is installed */
+    mecab_t *mecab;  /* NULL until first needed, and when no dictionary is installed */
+    int mecab_tried; /* a tagger has been made, or found impossible to make */
 };
 
 tp_status tp_norm_new(tp_norm **out, tp_error *err)
@@ -39,15 +40,23 @@ tp_status tp_norm_new(tp_norm **out, tp_error *err)
         return tp_error_set(err, TP_ERR_DEPENDENCY, "ICU normalisation data unavailable: %s",
                             u_errorName(uerr));
     }
-    /* MeCab reads /etc/mecabrc for its dictionary (mecab-ipadic-utf8 on Debian); without one
-     * the normaliser works without readings, but running out of memory is a failure. */
-    tp_status st = tp_mecab_new(&n->mecab);
-    if (st) {
-        free(n);
-        return st == TP_ERR_NOMEM ? tp_error_nomem(err)
-                                  : tp_error_set(err, st, "MeCab failed to start");
-    }
     *out = n;
+    return TP_OK;
+}
+
+/* MeCab, started when a kanji reading is first needed: loading its dictionary would otherwise be
+ * a good part of the start-up of a command that needs none. MeCab reads /etc/mecabrc for its
+ * dictionary (mecab-ipadic-utf8 on Debian); without one *out is NULL and the normaliser works
+ * without readings, but running out of memory is a failure (tried again on the next call). */
+static tp_status tagger(tp_norm *n, mecab_t **out)
+{
+    if (!n->mecab_tried) {
+        tp_status st = tp_mecab_new(&n->mecab);
+        if (st)
+            return st;
+        n->mecab_tried = 1;
+    }
+    *out = n->mecab;
     return TP_OK;
 }
 
@@ -61,7 +70,9 @@ void tp_norm_free(tp_norm *n)
 
 int tp_norm_has_readings(const tp_norm *n)
 {
-    return n && n->mecab != NULL;
+    /* Asking starts MeCab: the normaliser is logically unchanged, so it stays const here. */
+    mecab_t *m = NULL;
+    return n && tagger((tp_norm *)n, &m) == TP_OK && m != NULL;
 }
 
 const char *tp_key_kind_name(tp_key_kind kind)
@@ -379,7 +390,11 @@ tp_status tp_norm_fold(tp_norm *n, const char *text, size_t len, char **out, tp_
 /* Appends MeCab's katakana reading of text; a word without one (unknown, Latin) is copied. */
 static tp_status reading_buf(tp_norm *n, const char *text, size_t len, tp_buf *out)
 {
-    if (!n->mecab)
+    mecab_t *mecab = NULL;
+    tp_status st = tagger(n, &mecab);
+    if (st)
+        return st;
+    if (!mecab)
         return TP_ERR_DEPENDENCY;
     /* MeCab's tokenizer runs strlen() on the input whatever length it is given (found by
      * fuzz/fuzz_norm.c), and callers' text need not end in a NUL: give it a terminated copy. */
@@ -389,7 +404,7 @@ static tp_status reading_buf(tp_norm *n, const char *text, size_t len, tp_buf *o
     memcpy(copy, text, len);
     copy[len] = '\0';
     const mecab_node_t *node;
-    tp_status st = tp_mecab_parse(n->mecab, copy, len, &node);
+    st = tp_mecab_parse(mecab, copy, len, &node);
     for (; node && !st; node = node->next) {
         if (node->stat == MECAB_BOS_NODE || node->stat == MECAB_EOS_NODE)
             continue;
@@ -510,10 +525,10 @@ static tp_status make_keys(tp_norm *n, const char *text, size_t len, const char 
         if (sc.han) {
             if (reading && *reading) {
                 st = casefold_buf(n, reading, strlen(reading), &rd);
-            } else if (n->mecab) {
+            } else {
+                mecab_t *m = NULL;
                 tp_buf raw = TP_BUF_INIT;
-                st = reading_buf(n, cf.data, cf.len, &raw);
-                if (!st)
+                if (!(st = tagger(n, &m)) && m && !(st = reading_buf(n, cf.data, cf.len, &raw)))
                     st = casefold_buf(n, raw.data, raw.len, &rd);
                 tp_buf_free(&raw);
             }

@@ -726,9 +726,14 @@ tp_status tp_store_add_concept(tp_store *s, tp_concept *c, tp_error *err)
 tp_status tp_store_read_begin(tp_store *s, tp_error *err)
 {
     /* One snapshot for the many probes of a lookup: SQLite then locks and checks the file once,
-     * not once a statement. Inside a write transaction there is nothing to do. */
-    if (s->in_txn || s->reading)
+     * not once a statement. Inside a write transaction there is nothing to do; inside a
+     * snapshot, only the outermost pair begins and ends it. */
+    if (s->in_txn)
         return TP_OK;
+    if (s->reading) {
+        s->reading++;
+        return TP_OK;
+    }
     tp_status st = tp_store_exec(s, "BEGIN", err);
     if (!st)
         s->reading = 1;
@@ -737,9 +742,8 @@ tp_status tp_store_read_begin(tp_store *s, tp_error *err)
 
 void tp_store_read_end(tp_store *s)
 {
-    if (s->reading)
+    if (s->reading && --s->reading == 0)
         sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-    s->reading = 0;
 }
 
 /* ---- reading ---- */

@@ -25,7 +25,7 @@ struct tp_store {
     sqlite3_stmt *same_cand, *same_other; /* tp_store_find_same, prepared on first use */
     int bulk;          /* tp_store_begin_bulk: no savepoint per concept */
     int bulk_failed;   /* a write failed in bulk mode: only rollback is possible */
-    int reading;       /* inside a read snapshot (tp_store_read_begin) */
+    int reading;       /* read snapshots open (tp_store_read_begin), outermost first */
     tp_store_pending *pending; /* bulk mode: keys not yet written (store_bulk.c) */
     int guarded;       /* a transaction of ours is open: only our COMMIT may end it (SQLite
                           rolls back by itself on some errors; writes after that would each

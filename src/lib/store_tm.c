@@ -87,7 +87,7 @@ typedef struct unit_entries {
 
 struct tp_store_tm {
     sqlite3_stmt *ins_header, *ins_unit, *ins_meta;
-    sqlite3_stmt *get_unit, *all_units, *probe_list;
+    sqlite3_stmt *get_unit, *all_units, *probe_list, *list_size, *last_unit;
     sqlite3_stmt *last_chunk, *put_chunk, *new_chunk;
     pending *pend;        /* open addressing on list; n == 0 is an empty slot */
     size_t pend_cap, pend_n;
@@ -136,8 +136,9 @@ void tp_store_tm_close(tp_store *s)
     if (!s->tm)
         return;
     struct tp_store_tm *t = s->tm;
-    sqlite3_stmt *all[] = {t->ins_header, t->ins_unit, t->ins_meta, t->get_unit, t->all_units,
-                           t->probe_list, t->last_chunk, t->put_chunk, t->new_chunk};
+    sqlite3_stmt *all[] = {t->ins_header, t->ins_unit,   t->ins_meta,   t->get_unit,
+                           t->all_units,  t->probe_list, t->list_size,  t->last_unit,
+                           t->last_chunk, t->put_chunk,  t->new_chunk};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(all[i]);
     txn_reset(t);
@@ -162,7 +163,11 @@ static tp_status tm(tp_store *s, int write, tp_error *err)
     if ((st = tp_store_prepare(s, &t->get_unit, "SELECT body FROM tm_unit WHERE id = ?1", err)) ||
         (st = tp_store_prepare(s, &t->probe_list,
                                "SELECT n, ids FROM tm_list WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
-                               err)))
+                               err)) ||
+        (st = tp_store_prepare(s, &t->list_size,
+                               "SELECT n FROM tm_list WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
+                               err)) ||
+        (st = tp_store_prepare(s, &t->last_unit, "SELECT max(id) FROM tm_unit", err)))
         return st;
     if (s->readonly)
         return TP_OK;
@@ -1465,6 +1470,41 @@ tp_status tp_store_tm_probe_gram(tp_store *s, uint64_t gram, size_t limit, tp_tm
         return st;
     posting_walk w = {fn, ctx};
     return walk_list(s, gram_list(gram), limit, on_posting, &w, err);
+}
+
+tp_status tp_store_tm_gram_size(tp_store *s, uint64_t gram, size_t limit, size_t *count,
+                                tp_error *err)
+{
+    tp_status st = ready(s, err);
+    if (st)
+        return st;
+    /* Only the chunks' counts: their entries, most of a row, are not read. */
+    sqlite3_stmt *q = s->tm->list_size;
+    sqlite3_bind_int64(q, 1, gram_list(gram) << CHUNK_BITS);
+    sqlite3_bind_int64(q, 2, gram_list(gram) << CHUNK_BITS | CHUNK_LAST);
+    size_t n = 0;
+    int rc = SQLITE_DONE;
+    while (n < limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        n += (size_t)sqlite3_column_int64(q, 0);
+    if (n < limit && rc != SQLITE_DONE)
+        st = tp_store_db_error(s, err, "search failed");
+    sqlite3_reset(q);
+    *count = n;
+    return st;
+}
+
+tp_status tp_store_tm_last_unit(tp_store *s, int64_t *id, tp_error *err)
+{
+    tp_status st = tm(s, 0, err);
+    if (st)
+        return st;
+    sqlite3_stmt *q = s->tm->last_unit;
+    int rc = sqlite3_step(q);
+    *id = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        st = tp_store_db_error(s, err, "cannot read the memory's size");
+    sqlite3_reset(q);
+    return st;
 }
 
 /* A stored variant, read in place: valid until the statement is reset. */

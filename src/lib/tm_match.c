@@ -16,8 +16,10 @@
 #include <string.h>
 #include <strings.h>
 
-#define POSTINGS_PER_GRAM 2048  /* a gram in more variants than this says little: it only
+#define POSTINGS_PER_GRAM 2048  /* a gram in this many variants or more says little: it only
                                    counts when the segment has no rarer one */
+#define COMMON_SHARE 128        /* nor does one in more variants than this share of the units
+                                   (a unit has a variant in each of about three languages) */
 #define CANDIDATES_SCORED 40    /* best candidates by shared grams that get a full score */
 #define CONCORDANCE_LIMIT 4096  /* postings read per gram to find a concordance's rarest */
 #define WORDS_MAX 256           /* words of a segment that scoring looks at */
@@ -64,17 +66,116 @@ static tp_status fold(tp_norm *norm, const char *s, size_t n, char **out)
     return st;
 }
 
-/* ---- words with their folded forms ---- */
+/* ---- words and the search's vocabulary ---- */
 
-typedef struct word {
-    const char *text;   /* into the segment */
-    size_t start, end, space_end;
+/* A distinct word met in one search, by its text as written: folded, and its romanisation keys
+ * made, once however many candidates hold it. */
+typedef struct vword {
+    char *raw;          /* the word as written */
+    size_t raw_len;
+    uint64_t hash;      /* of raw */
     char *fold;
     char *ja, *ru;      /* romanisation keys of a Latin word, else NULL; made when first needed */
     int keyed;          /* ja and ru have been made */
-    struct keycache *kc; /* the search's keys made so far, or NULL */
     uint32_t cps[WORD_CPS_MAX];
     size_t ncps;        /* WORD_CPS_MAX + 1 when longer */
+    double *cost;       /* of replacing each of the segment's words by this one, < 0 until
+                           worked out; NULL until first needed */
+} vword;
+
+typedef struct vocab {
+    vword *w;
+    size_t n, cap;
+    uint32_t *slot;     /* open addressing on raw text: id + 1, 0 empty */
+    size_t slot_cap;
+    size_t nquery;      /* ids below this are the segment's words (it is split first) */
+} vocab;
+
+static void vocab_free(vocab *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        free(v->w[i].raw);
+        free(v->w[i].fold);
+        free(v->w[i].ja);
+        free(v->w[i].ru);
+        free(v->w[i].cost);
+    }
+    free(v->w);
+    free(v->slot);
+    memset(v, 0, sizeof *v);
+}
+
+static int vocab_rehash(vocab *v, size_t cap)
+{
+    uint32_t *s = calloc(cap, sizeof *s);
+    if (!s)
+        return -1;
+    for (size_t i = 0; i < v->n; i++) {
+        size_t h = (size_t)v->w[i].hash & (cap - 1);
+        while (s[h])
+            h = (h + 1) & (cap - 1);
+        s[h] = (uint32_t)i + 1;
+    }
+    free(v->slot);
+    v->slot = s;
+    v->slot_cap = cap;
+    return 0;
+}
+
+/* The id of the word raw[0, len): met before, or added now with its folded form. */
+static tp_status vocab_id(vocab *v, tp_norm *norm, const char *raw, size_t len, size_t *id)
+{
+    uint64_t hash = tp_tm_hash(raw, len, TP_TM_HASH_SEED);
+    if ((v->n + 1) * 2 > v->slot_cap && vocab_rehash(v, v->slot_cap ? v->slot_cap * 2 : 512))
+        return TP_ERR_NOMEM;
+    size_t h = (size_t)hash & (v->slot_cap - 1);
+    for (; v->slot[h]; h = (h + 1) & (v->slot_cap - 1)) {
+        const vword *w = &v->w[v->slot[h] - 1];
+        if (w->hash == hash && w->raw_len == len && !memcmp(w->raw, raw, len)) {
+            *id = v->slot[h] - 1;
+            return TP_OK;
+        }
+    }
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 256;
+        vword *nw = realloc(v->w, cap * sizeof *nw);
+        if (!nw)
+            return TP_ERR_NOMEM;
+        v->w = nw;
+        v->cap = cap;
+    }
+    vword *w = &v->w[v->n];
+    memset(w, 0, sizeof *w);
+    if (!(w->raw = strndup(raw, len)))
+        return TP_ERR_NOMEM;
+    w->raw_len = len;
+    w->hash = hash;
+    tp_status st = fold(norm, raw, len, &w->fold);
+    if (st) {
+        free(w->raw);
+        return st;
+    }
+    size_t fl = strlen(w->fold);
+    for (size_t k = 0; k < fl;) {
+        int32_t c = tp_utf8_next(w->fold, fl, &k);
+        if (c < 0)
+            break;
+        if (w->ncps == WORD_CPS_MAX) {
+            w->ncps++;
+            break;
+        }
+        w->cps[w->ncps++] = (uint32_t)c;
+    }
+    v->slot[h] = (uint32_t)v->n + 1;
+    *id = v->n++;
+    return TP_OK;
+}
+
+/* A word of one text: where it is, and what it is in the vocabulary. */
+typedef struct word {
+    const char *text;   /* the text it is in */
+    size_t start, end, space_end;
+    size_t id;          /* in the search's vocabulary */
 } word;
 
 typedef struct wordlist {
@@ -84,11 +185,6 @@ typedef struct wordlist {
 
 static void words_free(wordlist *l)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->w[i].fold);
-        free(l->w[i].ja);
-        free(l->w[i].ru);
-    }
     free(l->w);
     l->w = NULL;
     l->n = 0;
@@ -114,7 +210,7 @@ static char *key_of(tp_status (*fn)(const char *, size_t, tp_buf *), const char 
     return out;
 }
 
-static tp_status split(tp_words *ws, tp_norm *norm, struct keycache *kc, const char *text, size_t len,
+static tp_status split(tp_words *ws, tp_norm *norm, vocab *voc, const char *text, size_t len,
                        wordlist *out)
 {
     tp_word *tw = NULL;
@@ -131,86 +227,55 @@ static tp_status split(tp_words *ws, tp_norm *norm, struct keycache *kc, const c
     for (size_t i = 0; !st && i < n; i++) {
         word *w = &out->w[out->n++];
         w->text = text;
-        w->kc = kc;
         w->start = tw[i].start;
         w->end = tw[i].end;
         w->space_end = tw[i].space_end;
-        if ((st = fold(norm, text + w->start, w->end - w->start, &w->fold)))
-            break;
-        size_t fl = strlen(w->fold);
-        for (size_t k = 0; k < fl;) {
-            int32_t c = tp_utf8_next(w->fold, fl, &k);
-            if (c < 0)
-                break;
-            if (w->ncps == WORD_CPS_MAX) {
-                w->ncps++;
-                break;
-            }
-            w->cps[w->ncps++] = (uint32_t)c;
-        }
+        st = vocab_id(voc, norm, text + w->start, w->end - w->start, &w->id);
     }
     free(tw);
     return st;
 }
 
-/* The romanisation keys made during one search, by folded word: the candidates of a segment
- * share most of their words. */
-#define KEYCACHE_SLOTS 1024
-typedef struct keycache {
-    struct {
-        char *fold, *ja, *ru;
-    } slot[KEYCACHE_SLOTS];
-    size_t n;
-} keycache;
-
-static void keycache_free(keycache *kc)
-{
-    for (size_t i = 0; kc && i < KEYCACHE_SLOTS; i++) {
-        free(kc->slot[i].fold);
-        free(kc->slot[i].ja);
-        free(kc->slot[i].ru);
-    }
-    free(kc);
-}
-
-static char *dup_or_null(const char *s)
-{
-    return s ? strdup(s) : NULL;
-}
-
 /* The romanisation keys of a Latin word, made on first use: most word pairs compared are the
  * same word or plainly different ones. A key that cannot be made (out of memory) is left NULL:
  * the words then only compare by their letters. */
-static void make_keys(word *w)
+static void make_keys(vword *w)
 {
     if (w->keyed)
         return;
     w->keyed = 1;
     if (!ascii_letters(w->fold))
         return;
-    keycache *kc = w->kc;
-    size_t h = 0;
-    if (kc) {
-        h = (size_t)tp_tm_hash(w->fold, strlen(w->fold), TP_TM_HASH_SEED) & (KEYCACHE_SLOTS - 1);
-        for (; kc->slot[h].fold; h = (h + 1) & (KEYCACHE_SLOTS - 1))
-            if (!strcmp(kc->slot[h].fold, w->fold)) {
-                w->ja = dup_or_null(kc->slot[h].ja);
-                w->ru = dup_or_null(kc->slot[h].ru);
-                return;
-            }
-    }
     w->ja = key_of(tp_ja_key_from_latin, w->fold);
     w->ru = key_of(tp_ru_key_from_latin, w->fold);
-    if (kc && kc->n < KEYCACHE_SLOTS / 2 && (kc->slot[h].fold = strdup(w->fold))) {
-        kc->slot[h].ja = dup_or_null(w->ja);
-        kc->slot[h].ru = dup_or_null(w->ru);
-        kc->n++;
+}
+
+/* The Levenshtein distance between a and b in code points. */
+static unsigned char_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+    unsigned row[WORD_CPS_MAX + 1];
+    for (size_t j = 0; j <= nb; j++)
+        row[j] = (unsigned)j;
+    for (size_t i = 1; i <= na; i++) {
+        unsigned diag = row[0];
+        row[0] = (unsigned)i;
+        for (size_t j = 1; j <= nb; j++) {
+            unsigned up = row[j];
+            unsigned v = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < v)
+                v = up + 1;
+            if (row[j - 1] + 1 < v)
+                v = row[j - 1] + 1;
+            row[j] = v;
+            diag = up;
+        }
     }
+    return row[nb];
 }
 
 /* What replacing word a by word b costs: 0 for the same word after folding or another
  * romanisation of one name, else their character distance over the longer length. */
-static double sub_cost(word *a, word *b)
+static double word_cost(vword *a, vword *b)
 {
     if (!strcmp(a->fold, b->fold))
         return 0;
@@ -220,27 +285,32 @@ static double sub_cost(word *a, word *b)
         return 0;
     if (a->ncps > WORD_CPS_MAX || b->ncps > WORD_CPS_MAX)
         return 1;
-    unsigned row[WORD_CPS_MAX + 1];
-    for (size_t j = 0; j <= b->ncps; j++)
-        row[j] = (unsigned)j;
-    for (size_t i = 1; i <= a->ncps; i++) {
-        unsigned diag = row[0];
-        row[0] = (unsigned)i;
-        for (size_t j = 1; j <= b->ncps; j++) {
-            unsigned up = row[j];
-            unsigned v = diag + (a->cps[i - 1] != b->cps[j - 1]);
-            if (up + 1 < v)
-                v = up + 1;
-            if (row[j - 1] + 1 < v)
-                v = row[j - 1] + 1;
-            row[j] = v;
-            diag = up;
-        }
-    }
     size_t longer = a->ncps > b->ncps ? a->ncps : b->ncps;
-    double c = longer ? (double)row[b->ncps] / (double)longer : 0;
-    /* A word more than half rewritten is another word. */
+    size_t shorter = a->ncps > b->ncps ? b->ncps : a->ncps;
+    /* A word more than half rewritten is another word; the length alone may say so. */
+    if (!longer || (longer - shorter) * 2 > longer)
+        return longer ? 1 : 0;
+    double c = (double)char_distance(a->cps, a->ncps, b->cps, b->ncps) / (double)longer;
     return c > 0.5 ? 1 : c;
+}
+
+/* word_cost of replacing the segment's word a by word b, by vocabulary ids: each pair is
+ * worked out once a search, as the candidates share most of their words. */
+static double sub_cost(vocab *v, size_t a, size_t b)
+{
+    if (a == b)
+        return 0;
+    vword *w = &v->w[b];
+    if (a >= v->nquery)
+        return word_cost(&v->w[a], w);
+    if (!w->cost && (w->cost = malloc(v->nquery * sizeof *w->cost)))
+        for (size_t i = 0; i < v->nquery; i++)
+            w->cost[i] = -1;
+    if (!w->cost)
+        return word_cost(&v->w[a], w);   /* no room to remember: work it out each time */
+    if (w->cost[a] < 0)
+        w->cost[a] = word_cost(&v->w[a], w);
+    return w->cost[a];
 }
 
 static tp_status add_diff(tp_tm_match *m, tp_tm_diff_op op, const word *w)
@@ -257,41 +327,72 @@ static tp_status add_diff(tp_tm_match *m, tp_tm_diff_op op, const word *w)
     return TP_OK;
 }
 
-/* The edit distance over words; with m, the word-level diff too. Returns the score 0-100. */
-static int score_words(wordlist *a, wordlist *b, tp_tm_match *m, tp_status *st)
+/* The score 0-100 of an edit distance over words. */
+static int score_of(double dist, size_t longer)
+{
+    double s = 100.0 * (1.0 - dist / (double)longer);
+    return s < 0 ? 0 : (int)(s + 0.5);
+}
+
+/* The edit distance over words; with m, the word-level diff too. Returns the score 0-100, or
+ * -1 when it is below at_least: then only the cells within the distance it allows of the
+ * diagonal are worked out (a path through any other costs more). */
+static int score_words(vocab *voc, wordlist *a, wordlist *b, tp_tm_match *m, int at_least,
+                       tp_status *st)
 {
     size_t n = a->n, k = b->n;
     size_t longer = n > k ? n : k;
     if (longer == 0)
         return 100;
+    /* The largest distance that still rounds to at_least (and a hair more, for rounding). */
+    double allowed = (double)longer * (1.0 - ((double)at_least - 0.5) / 100.0) + 1e-9;
+    size_t band = allowed < 0 ? 0 : allowed >= (double)longer ? longer : (size_t)allowed;
+    if ((n > k ? n - k : k - n) > band)
+        return -1;
     double *d = malloc((n + 1) * (k + 1) * sizeof *d);
     if (!d) {
         *st = TP_ERR_NOMEM;
         return 0;
     }
 #define D(i, j) d[(i) * (k + 1) + (j)]
+    const double far = (double)(n + k + 1);   /* outside the band: more than any distance */
     for (size_t i = 0; i <= n; i++)
-        D(i, 0) = (double)i;
-    for (size_t j = 0; j <= k; j++)
-        D(0, j) = (double)j;
-    for (size_t i = 1; i <= n; i++)
-        for (size_t j = 1; j <= k; j++) {
-            double v = D(i - 1, j - 1) + sub_cost(&a->w[i - 1], &b->w[j - 1]);
-            if (D(i - 1, j) + 1 < v)
-                v = D(i - 1, j) + 1;
-            if (D(i, j - 1) + 1 < v)
-                v = D(i, j - 1) + 1;
+        for (size_t j = 0; j <= k; j++)
+            D(i, j) = (i == 0 || j == 0) && (i > j ? i - j : j - i) <= band ? (double)(i + j)
+                                                                             : far;
+    for (size_t i = 1; i <= n; i++) {
+        size_t lo = i > band ? i - band : 1, hi = i + band < k ? i + band : k;
+        double row_min = far;
+        for (size_t j = lo; j <= hi; j++) {
+            double v = (D(i - 1, j) < D(i, j - 1) ? D(i - 1, j) : D(i, j - 1)) + 1;
+            /* A replacement costs 0 to 1: only worked out when it could be the cheaper way. */
+            if (D(i - 1, j - 1) < v) {
+                double r = D(i - 1, j - 1) + sub_cost(voc, a->w[i - 1].id, b->w[j - 1].id);
+                if (r < v)
+                    v = r;
+            }
             D(i, j) = v;
+            if (v < row_min)
+                row_min = v;
         }
+        if (row_min > allowed) {   /* every path goes through this row */
+            free(d);
+            return -1;
+        }
+    }
     double dist = D(n, k);
+    if (dist > allowed) {
+        free(d);
+        return -1;
+    }
     if (m) {
         /* Walk back from the end, then reverse: segment words and memory words in order. */
         size_t i = n, j = k;
         size_t first = m->diff_count;
         while (!*st && (i > 0 || j > 0)) {
             if (i > 0 && j > 0 &&
-                D(i, j) == D(i - 1, j - 1) + sub_cost(&a->w[i - 1], &b->w[j - 1])) {
-                if (sub_cost(&a->w[i - 1], &b->w[j - 1]) == 0) {
+                D(i, j) == D(i - 1, j - 1) + sub_cost(voc, a->w[i - 1].id, b->w[j - 1].id)) {
+                if (sub_cost(voc, a->w[i - 1].id, b->w[j - 1].id) == 0) {
                     /* The memory's spelling: what the translator will see changed. */
                     *st = add_diff(m, TP_DIFF_SAME, &b->w[j - 1]);
                 } else {
@@ -315,107 +416,88 @@ static int score_words(wordlist *a, wordlist *b, tp_tm_match *m, tp_status *st)
     }
 #undef D
     free(d);
-    double s = 100.0 * (1.0 - dist / (double)longer);
-    return s < 0 ? 0 : (int)(s + 0.5);
+    return score_of(dist, longer);
 }
 
 /* ---- candidates ---- */
 
 typedef struct cand {
-    int64_t variant, unit;
-    unsigned shared;    /* grams shared with the segment */
-    int exact;          /* same folded text */
+    int64_t variant;
+    unsigned shared;    /* weight of the grams shared with the segment */
+    unsigned exact;     /* same folded text */
 } cand;
-
-typedef struct cands {
-    cand *slots;        /* open addressing on variant id; variant 0 is empty */
-    size_t cap, n;
-    int exact;          /* what the current probe's hits count as */
-    unsigned weight;    /* what a hit of the current gram adds to shared */
-    int failed;
-} cands;
-
-/* Grows the table to hold need candidates at half load at least. */
-static int grow_to(cands *c, size_t need)
-{
-    size_t cap = c->cap ? c->cap * 2 : 1024;
-    while (cap < need * 2)
-        cap *= 2;
-    cand *s = calloc(cap, sizeof *s);
-    if (!s)
-        return -1;
-    for (size_t i = 0; i < c->cap; i++) {
-        if (!c->slots[i].variant)
-            continue;
-        size_t h = (size_t)(c->slots[i].variant * 0x9E3779B97F4A7C15ULL) & (cap - 1);
-        while (s[h].variant)
-            h = (h + 1) & (cap - 1);
-        s[h] = c->slots[i];
-    }
-    free(c->slots);
-    c->slots = s;
-    c->cap = cap;
-    return 0;
-}
-
-static int on_posting(void *ctx, int64_t variant, int64_t unit)
-{
-    cands *c = ctx;
-    if ((c->n + 1) * 2 > c->cap && grow_to(c, c->n + 1)) {
-        c->failed = 1;
-        return 1;
-    }
-    size_t h = (size_t)((uint64_t)variant * 0x9E3779B97F4A7C15ULL) & (c->cap - 1);
-    while (c->slots[h].variant && c->slots[h].variant != variant)
-        h = (h + 1) & (c->cap - 1);
-    if (!c->slots[h].variant) {
-        c->slots[h].variant = variant;
-        c->slots[h].unit = unit;
-        c->n++;
-    }
-    if (c->exact)
-        c->slots[h].exact = 1;
-    else
-        c->slots[h].shared += c->weight;
-    return 0;
-}
-
-/* The postings of one gram, read before they count: how many there are sets their weight. */
-typedef struct postings {
-    int64_t *v, *u;
-    size_t n, cap;
-    int failed;
-} postings;
-
-static int on_gram_posting(void *ctx, int64_t variant, int64_t unit)
-{
-    postings *p = ctx;
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 256;
-        int64_t *v = realloc(p->v, cap * sizeof *v);
-        if (v)
-            p->v = v;
-        int64_t *u = v ? realloc(p->u, cap * sizeof *u) : NULL;
-        if (!u) {
-            p->failed = 1;
-            return 1;
-        }
-        p->u = u;
-        p->cap = cap;
-    }
-    p->v[p->n] = variant;
-    p->u[p->n++] = unit;
-    return 0;
-}
 
 static int by_shared(const void *x, const void *y)
 {
     const cand *a = x, *b = y;
     if (a->exact != b->exact)
-        return b->exact - a->exact;
+        return a->exact < b->exact ? 1 : -1;
     if (a->shared != b->shared)
         return a->shared < b->shared ? 1 : -1;
     return a->variant < b->variant ? -1 : a->variant > b->variant;
+}
+
+/* The best candidates by shared grams, best first: kept in order by insertion, as they are few
+ * and most candidates fall below the last at once. */
+typedef struct shortlist {
+    cand c[CANDIDATES_SCORED];
+    size_t n;
+} shortlist;
+
+static void shortlist_add(shortlist *s, const cand *x)
+{
+    if (s->n == CANDIDATES_SCORED && by_shared(x, &s->c[s->n - 1]) >= 0)
+        return;
+    size_t k = s->n < CANDIDATES_SCORED ? s->n++ : s->n - 1;
+    for (; k > 0 && by_shared(x, &s->c[k - 1]) < 0; k--)
+        s->c[k] = s->c[k - 1];
+    s->c[k] = *x;
+}
+
+/* The variants whose folded text is the segment's. */
+typedef struct exacts {
+    cand c[CANDIDATES_SCORED];
+    size_t n;
+} exacts;
+
+static int on_exact(void *ctx, int64_t variant, int64_t unit)
+{
+    (void)unit;
+    exacts *e = ctx;
+    cand x = {variant, 0, 1};
+    e->c[e->n++] = x;
+    return e->n == CANDIDATES_SCORED;
+}
+
+/* The candidates met in the postings: open addressing on variant id (0: empty slot). */
+typedef struct tally {
+    cand *slots;
+    size_t cap, n;
+    size_t *used;       /* the slots taken, in the order they were */
+    unsigned weight;    /* what a posting of the gram being read adds to shared */
+} tally;
+
+static cand *tally_slot(tally *t, int64_t variant)
+{
+    size_t h = (size_t)(((uint64_t)variant * 0x9E3779B97F4A7C15ULL) >> 20) & (t->cap - 1);
+    while (t->slots[h].variant && t->slots[h].variant != variant)
+        h = (h + 1) & (t->cap - 1);
+    return &t->slots[h];
+}
+
+static int on_posting(void *ctx, int64_t variant, int64_t unit)
+{
+    (void)unit;   /* read with the candidate's text, for the few that are scored */
+    tally *t = ctx;
+    if ((t->n + 1) * 2 > t->cap)
+        return 1;   /* more postings than their counts said: the rest are left out */
+    cand *c = tally_slot(t, variant);
+    if (!c->variant) {
+        c->variant = variant;
+        t->used[t->n++] = (size_t)(c - t->slots);
+    }
+    c->shared += t->weight;
+    return 0;
 }
 
 /* ---- matching ---- */
@@ -444,7 +526,7 @@ typedef struct finder {
     tp_store *store;
     tp_norm *norm;
     tp_words *ws;
-    keycache *kc;
+    vocab voc;          /* the words of the segment and its candidates */
     const tp_tm_match_opts *o;
     const char *from, *to, *pivot;
     tp_error *err;
@@ -522,52 +604,95 @@ static int by_scored(const void *x, const void *y)
     return a->unit < b->unit ? -1 : a->unit > b->unit;
 }
 
-/* Adds the postings of the segment's grams to c: each gram weighs more the fewer variants hold
- * it, and grams held by more than POSTINGS_PER_GRAM variants count only when all are such. */
-static tp_status gather(finder *f, const uint64_t *grams, size_t ngrams, cands *c)
+/* The shortlist from the postings of the segment's grams: each gram weighs more the fewer
+ * variants hold it, and common grams (held by POSTINGS_PER_GRAM variants, or a COMMON_SHARE
+ * part of the memory's, or more) count only when the segment has no rarer one (their postings
+ * are then not even read). */
+static tp_status gather(finder *f, const uint64_t *grams, size_t ngrams, const exacts *e,
+                        shortlist *s)
 {
-    postings *p = calloc(ngrams ? ngrams : 1, sizeof *p);
-    if (!p)
+    size_t *size = calloc(ngrams ? ngrams : 1, sizeof *size);
+    if (!size)
         return TP_ERR_NOMEM;
-    tp_status st = TP_OK;
-    size_t rare = 0;
+    int64_t units = 0;
+    tp_status st = tp_store_tm_last_unit(f->store, &units, f->err);
+    size_t common = POSTINGS_PER_GRAM, rare = 0, total = e->n;
+    if ((size_t)units / COMMON_SHARE > common)
+        common = (size_t)units / COMMON_SHARE;
     for (size_t i = 0; !st && i < ngrams; i++) {
-        st = tp_store_tm_probe_gram(f->store, grams[i], POSTINGS_PER_GRAM, on_gram_posting, &p[i],
-                                    f->err);
-        if (!st && p[i].failed)
-            st = TP_ERR_NOMEM;
-        rare += p[i].n < POSTINGS_PER_GRAM;
+        st = tp_store_tm_gram_size(f->store, grams[i], common, &size[i], f->err);
+        if (size[i] > common)
+            size[i] = common;
+        rare += size[i] && size[i] < common;
     }
-    size_t total = 0;
     for (size_t i = 0; i < ngrams; i++)
-        if (!rare || p[i].n < POSTINGS_PER_GRAM)
-            total += p[i].n;
-    if (!st && (c->n + total) * 2 > c->cap && grow_to(c, c->n + total))
+        if (rare && size[i] >= common)
+            size[i] = 0;
+        else
+            total += size[i];
+    tally t = {NULL, 1024, 0, NULL, 0};
+    while (t.cap < total * 2 + 2)
+        t.cap *= 2;
+    if (!st && (!(t.slots = calloc(t.cap, sizeof *t.slots)) ||
+                !(t.used = malloc(t.cap / 2 * sizeof *t.used))))
         st = TP_ERR_NOMEM;
     for (size_t i = 0; !st && i < ngrams; i++) {
-        if (!p[i].n || (rare && p[i].n >= POSTINGS_PER_GRAM))
+        if (!size[i])
             continue;
-        unsigned w = 1;
-        for (size_t k = p[i].n; k < POSTINGS_PER_GRAM; k *= 2)
-            w++;
-        c->weight = w;
-        for (size_t k = 0; k < p[i].n && !c->failed; k++)
-            on_posting(c, p[i].v[k], p[i].u[k]);
-        if (c->failed)
-            st = TP_ERR_NOMEM;
+        t.weight = 1;
+        for (size_t k = size[i]; k < common; k *= 2)
+            t.weight++;
+        st = tp_store_tm_probe_gram(f->store, grams[i], size[i], on_posting, &t, f->err);
     }
-    for (size_t i = 0; i < ngrams; i++) {
-        free(p[i].v);
-        free(p[i].u);
+    for (size_t i = 0; !st && i < e->n; i++) {
+        cand *c = tally_slot(&t, e->c[i].variant);
+        if (!c->variant)
+            t.used[t.n++] = (size_t)(c - t.slots);
+        c->variant = e->c[i].variant;
+        c->exact = 1;
     }
-    free(p);
+    for (size_t i = 0; !st && i < t.n; i++)
+        shortlist_add(s, &t.slots[t.used[i]]);
+    free(t.slots);
+    free(t.used);
+    free(size);
     return st;
 }
 
-/* Scores the candidates from their variant's text alone; *out (best first) is freed by the
- * caller. */
+/* The fewest words text can split into: one a run of non-blanks, as a word never holds a
+ * blank (within the split's limit). */
+static size_t least_words(const char *text)
+{
+    size_t n = 0;
+    for (const char *p = text; *p && n < WORDS_MAX; p++)
+        n += !strchr(" \t\r\n", *p) && (p == text || strchr(" \t\r\n", p[-1]));
+    return n;
+}
+
+#define PRUNE_LIMIT_MAX 16   /* with a longer list asked for, every candidate is scored */
+
+/* The score a candidate must reach to be among the limit best of sc[0, n), or min. */
+static int bar(const scored *sc, size_t n, size_t limit, int min)
+{
+    int top[PRUNE_LIMIT_MAX];   /* the best scores, best first */
+    size_t t = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (t == limit && sc[i].score <= top[t - 1])
+            continue;
+        size_t k = t < limit ? t++ : t - 1;
+        for (; k > 0 && top[k - 1] < sc[i].score; k--)
+            top[k] = top[k - 1];
+        top[k] = sc[i].score;
+    }
+    return t == limit && top[t - 1] > min ? top[t - 1] : min;
+}
+
+/* Scores the candidates from their variant's text alone; *out (best first, one entry a unit,
+ * on its best variant) is freed by the caller. With prune, a candidate that cannot be among
+ * the limit best is only scored as far as it takes to know that, and counted in *pruned. */
 static tp_status score_candidates(finder *f, const cand *cs, size_t n, wordlist *qw,
-                                  const char *segment, size_t len, scored **out, size_t *count)
+                                  const char *segment, size_t len, int prune, scored **out,
+                                  size_t *count, size_t *pruned)
 {
     scored *sc = calloc(n ? n : 1, sizeof *sc);
     if (!sc)
@@ -575,29 +700,34 @@ static tp_status score_candidates(finder *f, const cand *cs, size_t n, wordlist 
     size_t k = 0;
     tp_status st = TP_OK;
     int min = f->o && f->o->min_score ? f->o->min_score : 50;
+    size_t limit = f->o && f->o->limit ? f->o->limit : 5;
+    if (limit > PRUNE_LIMIT_MAX)
+        prune = 0;
+    *pruned = 0;
     for (size_t i = 0; !st && i < n; i++) {
-        /* Variants of one unit: the unit is scored once, on its best variant. */
-        int seen = 0;
-        for (size_t j = 0; j < k && !seen; j++)
-            seen = sc[j].unit == cs[i].unit;
-        if (seen)
-            continue;
         int64_t unit = 0;
         char *text = NULL;
         int codes = 0;
         if ((st = tp_store_tm_variant_text(f->store, cs[i].variant, &unit, &text, &codes, f->err)))
             break;
-        scored x = {cs[i].variant, cs[i].unit, 0, TP_TM_EXACT};
+        scored x = {cs[i].variant, unit, 0, TP_TM_EXACT};
         if (cs[i].exact) {
             x.score = strlen(text) == len && memcmp(text, segment, len) == 0 ? 100 : 99;
             if (codes)
                 x.score -= 2;   /* the segment is plain text: it has no codes */
         } else {
+            int at_least = prune ? bar(sc, k, limit, min) : min;
             wordlist vw = {NULL, 0};
-            st = split(f->ws, f->norm, f->kc, text, strlen(text), &vw);
-            if (!st) {
+            size_t least = least_words(text);
+            if (least > qw->n && score_of((double)(least - qw->n), least) < at_least) {
+                /* Too long to reach at_least whatever its words: no need to split it. */
+                x.score = -1;
+                *pruned += at_least > min;
+            } else if (!(st = split(f->ws, f->norm, &f->voc, text, strlen(text), &vw))) {
                 x.kind = TP_TM_FUZZY;
-                x.score = score_words(qw, &vw, NULL, &st);
+                x.score = score_words(&f->voc, qw, &vw, NULL, at_least, &st);
+                if (x.score < 0)
+                    *pruned += at_least > min;
                 if (x.score > 99)
                     x.score = 99;   /* only exact matches score 100 */
                 if (codes && x.score > 1)
@@ -606,8 +736,15 @@ static tp_status score_candidates(finder *f, const cand *cs, size_t n, wordlist 
             words_free(&vw);
         }
         free(text);
-        if (!st && x.score >= min)
+        if (st || x.score < min)
+            continue;
+        size_t j = 0;
+        while (j < k && sc[j].unit != x.unit)
+            j++;
+        if (j == k)
             sc[k++] = x;
+        else if (x.score > sc[j].score)
+            sc[j] = x;
     }
     if (st) {
         free(sc);
@@ -620,57 +757,15 @@ static tp_status score_candidates(finder *f, const cand *cs, size_t n, wordlist 
     return TP_OK;
 }
 
-static tp_status find(finder *f, const char *segment, size_t len, tp_tm_matches *out)
+/* Reads the units of the best scored candidates into out, with their diff and target, until
+ * it holds limit matches: a unit without the target language (and no pivot) is passed over. */
+static tp_status take(finder *f, const scored *sc, size_t nscored, wordlist *qw,
+                      tp_tm_matches *out)
 {
-    char base[16];
-    tp_tm_lang_base(f->from, base);
-    char *qfold = NULL;
-    uint64_t *grams = NULL;
-    size_t ngrams = 0, nscored = 0;
-    cands c = {NULL, 0, 0, 0, 1, 0};
-    wordlist qw = {NULL, 0};
-    scored *sc = NULL;
-    tp_status st = fold(f->norm, segment, len, &qfold);
-    if (!st)
-        st = tp_tm_grams(qfold, base, TP_GRAMS_INDEX, &grams, &ngrams);
-    if (st)
-        goto done;
-    if (grow_to(&c, 0)) {
-        st = TP_ERR_NOMEM;
-        goto done;
-    }
-    c.exact = 1;
-    if ((st = tp_store_tm_probe_fold(f->store, base, qfold, on_posting, &c, f->err)))
-        goto done;
-    c.exact = 0;
-    if ((st = gather(f, grams, ngrams, &c)))
-        goto done;
-    if (c.failed) {
-        st = TP_ERR_NOMEM;
-        goto done;
-    }
-    /* The best candidates by shared grams get a full score: kept in order by insertion, as
-     * they are few and most candidates fall below the last at once. */
-    cand best[CANDIDATES_SCORED];
-    size_t o = 0;
-    for (size_t i = 0; i < c.cap; i++) {
-        if (!c.slots[i].variant ||
-            (o == CANDIDATES_SCORED && by_shared(&c.slots[i], &best[o - 1]) >= 0))
-            continue;
-        size_t k = o < CANDIDATES_SCORED ? o++ : o - 1;
-        for (; k > 0 && by_shared(&c.slots[i], &best[k - 1]) < 0; k--)
-            best[k] = best[k - 1];
-        best[k] = c.slots[i];
-    }
-    if ((st = split(f->ws, f->norm, f->kc, segment, len, &qw)) ||
-        (st = score_candidates(f, best, o, &qw, segment, len, &sc, &nscored)))
-        goto done;
     size_t limit = f->o && f->o->limit ? f->o->limit : 5;
-    if (nscored && !(out->items = calloc(nscored < limit ? nscored : limit, sizeof *out->items))) {
-        st = TP_ERR_NOMEM;
-        goto done;
-    }
-    /* Only the units that are returned are read whole, best first. */
+    if (nscored && !(out->items = calloc(nscored < limit ? nscored : limit, sizeof *out->items)))
+        return TP_ERR_NOMEM;
+    tp_status st = TP_OK;
     for (size_t i = 0; !st && i < nscored && out->count < limit; i++) {
         tp_tm_unit *u = NULL;
         if ((st = tp_store_tm_get_unit(f->store, sc[i].unit, &u, f->err)))
@@ -691,8 +786,8 @@ static tp_status find(finder *f, const char *segment, size_t len, tp_tm_matches 
         if (m.kind == TP_TM_FUZZY) {
             wordlist vw = {NULL, 0};
             const char *t = u->variants[src].text;
-            if (!(st = split(f->ws, f->norm, f->kc, t, strlen(t), &vw)))
-                score_words(&qw, &vw, &m, &st);
+            if (!(st = split(f->ws, f->norm, &f->voc, t, strlen(t), &vw)))
+                score_words(&f->voc, qw, &vw, &m, 0, &st);
             words_free(&vw);
         }
         if (!st) {
@@ -705,10 +800,53 @@ static tp_status find(finder *f, const char *segment, size_t len, tp_tm_matches 
         else
             out->items[out->count++] = m;
     }
+    return st;
+}
+
+static tp_status find(finder *f, const char *segment, size_t len, tp_tm_matches *out)
+{
+    char base[16];
+    tp_tm_lang_base(f->from, base);
+    char *qfold = NULL;
+    uint64_t *grams = NULL;
+    size_t ngrams = 0, nscored = 0;
+    exacts e;
+    shortlist best;
+    e.n = best.n = 0;
+    wordlist qw = {NULL, 0};
+    scored *sc = NULL;
+    tp_status st = fold(f->norm, segment, len, &qfold);
+    if (!st)
+        st = tp_tm_grams(qfold, base, TP_GRAMS_INDEX, &grams, &ngrams);
+    if (st ||
+        (st = tp_store_tm_probe_fold(f->store, base, qfold, on_exact, &e, f->err)) ||
+        (st = gather(f, grams, ngrams, &e, &best)))
+        goto done;
+    if ((st = split(f->ws, f->norm, &f->voc, segment, len, &qw)))
+        goto done;
+    f->voc.nquery = f->voc.n;
+    size_t pruned = 0;
+    if ((st = score_candidates(f, best.c, best.n, &qw, segment, len, 1, &sc, &nscored, &pruned)) ||
+        (st = take(f, sc, nscored, &qw, out)))
+        goto done;
+    /* Units passed over for want of a target left room for a candidate that was pruned: score
+     * them all. */
+    size_t limit = f->o && f->o->limit ? f->o->limit : 5;
+    if (out->count < limit && pruned) {
+        for (size_t i = 0; i < out->count; i++)
+            match_clear(&out->items[i]);
+        free(out->items);
+        out->items = NULL;
+        out->count = 0;
+        free(sc);
+        sc = NULL;
+        if ((st = score_candidates(f, best.c, best.n, &qw, segment, len, 0, &sc, &nscored, &pruned)))
+            goto done;
+        st = take(f, sc, nscored, &qw, out);
+    }
 done:
     free(sc);
     words_free(&qw);
-    free(c.slots);
     free(grams);
     free(qfold);
     return st;
@@ -723,17 +861,9 @@ tp_status tp_tm_find(tp_store *store, tp_norm *norm, const char *segment, size_t
     if (len > TP_TM_SEGMENT_MAX)
         return tp_error_set(err, TP_ERR_INPUT, "a segment of %zu bytes is longer than the limit "
                                                "of %zu", len, TP_TM_SEGMENT_MAX);
-    finder f = {store, norm, tp_words_new(), calloc(1, sizeof(keycache)), opts, NULL, NULL, NULL,
-                err};
-    if (!f.ws || !f.kc) {
-        /* Either may be missing for want of memory: free the other. */
-        int had_ws = f.ws != NULL;
-        tp_words_free(f.ws);
-        keycache_free(f.kc);
-        return had_ws ? tp_error_nomem(err)
-                      : tp_error_set(err, TP_ERR_DEPENDENCY,
-                                     "ICU's word break iterator is unavailable");
-    }
+    finder f = {store, norm, tp_words_new(), {0}, opts, NULL, NULL, NULL, err};
+    if (!f.ws)
+        return tp_error_set(err, TP_ERR_DEPENDENCY, "ICU's word break iterator is unavailable");
     f.from = opts && opts->from ? opts->from : guess_lang(segment, len);
     f.to = opts ? opts->to : NULL;
     f.pivot = opts && opts->pivot ? opts->pivot : "en";
@@ -747,7 +877,7 @@ tp_status tp_tm_find(tp_store *store, tp_norm *norm, const char *segment, size_t
         tp_store_read_end(store);
     }
     tp_words_free(f.ws);
-    keycache_free(f.kc);
+    vocab_free(&f.voc);
     if (st) {
         tp_tm_matches_free(m);
         if (err && err->code == st)
@@ -960,6 +1090,8 @@ tp_status tp_tm_terms_in(tp_store *store, tp_norm *norm, const char *segment, si
         st = tp_error_nomem(err);
     if (!st && (st = tp_words_split(ws, segment, len, WORDS_MAX, &w, &n)))
         st = tp_error_set(err, st, "cannot split the segment into words");
+    /* One snapshot for the lookups of every window. */
+    int snapshot = !st && !(st = tp_store_read_begin(store, err));
     const char *want = to ? to : "en";
     for (size_t i = 0; !st && i < n;) {
         size_t took = 0;
@@ -996,6 +1128,8 @@ tp_status tp_tm_terms_in(tp_store *store, tp_norm *norm, const char *segment, si
         }
         i += took ? took : 1;
     }
+    if (snapshot)
+        tp_store_read_end(store);
     free(w);
     tp_words_free(ws);
     if (st) {

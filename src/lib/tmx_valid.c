@@ -53,32 +53,94 @@ static tp_status on_header(void *ctx, const tp_tm_header *h, tp_error *err)
     return TP_OK;
 }
 
-/* The column of the first "<name" on line of the file, when the file is UTF-8; else 1. */
-static unsigned long column_of(const char *path, unsigned long line, const char *name)
+/* The encodings a TMX file may be in, told by its byte order mark. */
+typedef enum { FILE_UTF8, FILE_UTF16LE, FILE_UTF16BE } file_encoding;
+
+static file_encoding encoding_of(FILE *f)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 1;
-    char *buf = NULL;
-    size_t cap = 0;
-    ssize_t n = 0;
-    unsigned long l = 0, col = 1;
-    while (l < line && (n = getline(&buf, &cap, f)) >= 0)
-        l++;
-    if (l == line && n > 0 && name) {
-        size_t nl = strlen(name);
-        for (ssize_t i = 0; i + 1 + (ssize_t)nl <= n; i++)
-            if (buf[i] == '<' && strncmp(buf + i + 1, name, nl) == 0) {
-                unsigned long c = 1;
-                for (ssize_t k = 0; k < i; k++)
-                    c += ((unsigned char)buf[k] & 0xC0) != 0x80;
-                col = c;
+    unsigned char bom[3] = {0};
+    size_t n = fread(bom, 1, 3, f);
+    if (n >= 2 && bom[0] == 0xFF && bom[1] == 0xFE) {
+        fseek(f, 2, SEEK_SET);
+        return FILE_UTF16LE;
+    }
+    if (n >= 2 && bom[0] == 0xFE && bom[1] == 0xFF) {
+        fseek(f, 2, SEEK_SET);
+        return FILE_UTF16BE;
+    }
+    fseek(f, n == 3 && bom[0] == 0xEF && bom[1] == 0xBB && bom[2] == 0xBF ? 3 : 0, SEEK_SET);
+    return FILE_UTF8;
+}
+
+/* The next code point of f, or -1 at its end. A malformed sequence counts as one character:
+ * this only places a message. */
+static long next_char(FILE *f, file_encoding enc)
+{
+    if (enc == FILE_UTF8) {
+        int c = getc(f);
+        if (c == EOF)
+            return -1;
+        int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+        long cp = c & (0x7F >> more);
+        for (; more > 0; more--) {
+            int d = getc(f);
+            if (d == EOF || (d & 0xC0) != 0x80) {
+                if (d != EOF)
+                    ungetc(d, f);
                 break;
             }
+            cp = cp << 6 | (d & 0x3F);
+        }
+        return cp;
     }
-    free(buf);
+    int a = getc(f), b = getc(f);
+    if (a == EOF || b == EOF)
+        return -1;
+    long unit = enc == FILE_UTF16LE ? (long)(b << 8 | a) : (long)(a << 8 | b);
+    if (unit >= 0xD800 && unit < 0xDC00) {
+        /* A surrogate pair is one character. */
+        a = getc(f);
+        b = getc(f);
+        if (a == EOF || b == EOF)
+            return -1;
+        long low = enc == FILE_UTF16LE ? (long)(b << 8 | a) : (long)(a << 8 | b);
+        return 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+    }
+    return unit;
+}
+
+/* The column, in characters as everywhere in toponym, of the first "<name" on line of the file
+ * (UTF-8, or UTF-16 by its byte order mark, as libxml2 reads it); 1 when there is none. libxml2
+ * gives no column for a DTD complaint, only the element. */
+static unsigned long column_of(const char *path, unsigned long line, const char *name)
+{
+    FILE *f = name ? fopen(path, "rb") : NULL;
+    if (!f)
+        return 1;
+    file_encoding enc = encoding_of(f);
+    size_t len = strlen(name), matched = 0;
+    unsigned long l = 1, col = 1, start = 0, found = 1;
+    for (long c; l <= line && (c = next_char(f, enc)) >= 0; col++) {
+        if (c == '\n') {
+            l++;
+            col = 0;
+            start = 0;
+        } else if (l < line) {
+            continue;
+        } else if (c == '<') {
+            start = col;
+            matched = 0;
+        } else if (start && c == (unsigned char)name[matched]) {
+            if (++matched == len) {
+                found = start;
+                break;
+            }
+        } else {
+            start = 0;
+        }
+    }
     fclose(f);
-    return col;
+    return found;
 }
 
 static void on_dtd_error(void *ctx, xmlErrorPtr e)

@@ -123,6 +123,35 @@ static void test_transaction(void)
     tp_store_close(s);
 }
 
+/* A snapshot holds until the outermost read_end: a nested pair (a lookup inside a larger read)
+ * does not end it early. */
+static void test_snapshots(void)
+{
+    tp_store *s = NULL, *w = NULL;
+    tp_error err;
+    CHECK(tp_store_open(path_in("r.db"), 0, norm, &s, &err) == TP_OK);
+    CHECK(tp_store_open(path_in("r.db"), 0, norm, &w, &err) == TP_OK);
+    tp_concept *a = sample("a"), *b = sample("b"), *back = NULL;
+    CHECK(tp_store_add_concept(s, a, &err) == TP_OK);
+    CHECK(tp_store_read_begin(s, &err) == TP_OK);
+    CHECK(tp_store_find_concept(s, "a", &back, &err) == TP_OK);
+    tp_concept_free(back);
+    CHECK(tp_store_read_begin(s, &err) == TP_OK);
+    tp_store_read_end(s);
+    CHECK(tp_store_add_concept(w, b, &err) == TP_OK);   /* another connection writes */
+    back = NULL;
+    CHECK(tp_store_find_concept(s, "b", &back, &err) == TP_ERR_NOTFOUND);
+    tp_concept_free(back);
+    tp_store_read_end(s);
+    back = NULL;
+    CHECK(tp_store_find_concept(s, "b", &back, &err) == TP_OK);
+    tp_concept_free(back);
+    tp_concept_free(a);
+    tp_concept_free(b);
+    tp_store_close(w);
+    tp_store_close(s);
+}
+
 static void test_refusals(void)
 {
     tp_store *s = NULL;
@@ -214,10 +243,12 @@ int main(void)
         return 1;
     test_round_trip();
     test_transaction();
+    test_snapshots();
     test_refusals();
     test_links();
     tp_norm_free(norm);
-    const char *names[] = {"a.db", "t.db", "junk.db", "other.db", "new.db", "l.db", "l4.db"};
+    const char *names[] = {"a.db", "t.db", "r.db", "junk.db", "other.db", "new.db", "l.db",
+                           "l4.db"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char p[300];
         snprintf(p, sizeof p, "%s/%s", dir, names[i]);

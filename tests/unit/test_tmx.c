@@ -337,6 +337,86 @@ static void test_validate(void)
     CHECK(dtd && strstr(dtd, "<!ELEMENT tu ((note|prop)*, tuv+)>") != NULL);
 }
 
+/* Writes text (UTF-8) as UTF-16 with a byte order mark, little- or big-endian. */
+static const char *write_utf16(const char *name, const char *text, int big)
+{
+    const char *p = tmp(name);
+    FILE *f = fopen(p, "wb");
+    const unsigned char *t = (const unsigned char *)text;
+    unsigned units[2] = {0xFEFF, 0};
+    size_t n = 1;
+    for (;;) {
+        for (size_t i = 0; i < n; i++) {
+            fputc(big ? (int)(units[i] >> 8) : (int)(units[i] & 0xFF), f);
+            fputc(big ? (int)(units[i] & 0xFF) : (int)(units[i] >> 8), f);
+        }
+        if (!*t)
+            break;
+        unsigned long c = *t++;
+        int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+        c &= 0x7Fu >> more;
+        while (more-- > 0)
+            c = c << 6 | (*t++ & 0x3Fu);
+        n = c >= 0x10000 ? 2 : 1;
+        units[0] = n == 2 ? (unsigned)(0xD800 + ((c - 0x10000) >> 10)) : (unsigned)c;
+        units[1] = n == 2 ? (unsigned)(0xDC00 + ((c - 0x10000) & 0x3FF)) : 0;
+    }
+    fclose(f);
+    return p;
+}
+
+typedef struct where {
+    unsigned long line[8], column[8];
+    size_t n;
+} where;
+
+static void on_where(void *ctx, const tp_error *p)
+{
+    where *w = ctx;
+    if (w->n < 8) {
+        w->line[w->n] = p->line;
+        w->column[w->n++] = p->column;
+    }
+}
+
+static void test_utf16_columns(void)
+{
+    /* On line 4, <foo> stands after 28 characters of markup, 𠮷 (outside the BMP: two UTF-16
+     * units, four UTF-8 bytes), 野家 and 17 more: column 49 in a UTF-8 and a UTF-16 file alike.
+     * On line 5 of the other file, a broken end tag follows 24 characters of markup and the
+     * same three: libxml2 places it one past its end, at column 34. */
+    static const char dtd_error[] =
+        "<?xml version=\"1.0\" encoding=\"%s\"?>\n<tmx version=\"1.4\"><header creationtool=\"t\" "
+        "creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" adminlang=\"en\" srclang=\"en\" "
+        "datatype=\"plaintext\"/>\n<body>\n"
+        "<tu><tuv xml:lang=\"ja\"><seg>\xf0\xa0\xae\xb7\xe9\x87\x8e\xe5\xae\xb6</seg></tuv><tuv><foo/>"
+        "</tuv></tu>\n</body></tmx>\n";
+    static const char tag_error[] =
+        "<?xml version=\"1.0\" encoding=\"%s\"?>\n<tmx version=\"1.4\"><header creationtool=\"t\" "
+        "creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"t\" adminlang=\"en\" srclang=\"en\" "
+        "datatype=\"plaintext\"/>\n<body>\n<tu>\n"
+        "<tuv xml:lang=\"ja\"><seg>\xf0\xa0\xae\xb7\xe9\x87\x8e\xe5\xae\xb6</sog></tuv></tu>\n</body></tmx>\n";
+    char text[1024];
+    for (int form = 0; form < 3; form++) {
+        const char *names[] = {"c8.tmx", "c16le.tmx", "c16be.tmx"};
+        snprintf(text, sizeof text, dtd_error, form ? "UTF-16" : "UTF-8");
+        const char *p = form ? write_utf16(names[form], text, form == 2) : write_file(names[0], text);
+        where w = {{0}, {0}, 0};
+        long count = 0;
+        tp_error err;
+        CHECK(tp_tmx_validate(p, on_where, &w, &count, &err) == TP_OK);
+        int placed = 0;
+        for (size_t i = 0; i < w.n; i++)
+            placed += w.line[i] == 4 && w.column[i] == 49;
+        CHECK(count > 0 && placed > 0);
+        snprintf(text, sizeof text, tag_error, form ? "UTF-16" : "UTF-8");
+        p = form ? write_utf16(names[form], text, form == 2) : write_file(names[0], text);
+        w.n = 0;
+        CHECK(tp_tmx_validate(p, on_where, &w, &count, &err) == TP_OK);
+        CHECK(w.n == 1 && w.line[0] == 5 && w.column[0] == 34);
+    }
+}
+
 static void test_bad_input(void)
 {
     tp_store *s = fresh();
@@ -672,6 +752,7 @@ int main(void)
         return 1;
     test_samples();
     test_validate();
+    test_utf16_columns();
     test_bad_input();
     test_roundtrip();
     test_index();
