@@ -28,12 +28,14 @@ trap 'rm -rf "$S"' EXIT
 export HOME="$S/home" XDG_DATA_HOME="$S/data"
 unset TOPONYM_DB
 mkdir -p "$HOME"
-# Line-buffered stdout, so that "imported ..." is in the file as soon as it is printed.
+# Line-buffered stdout, so that "imported ..." is in the file as soon as it is printed. stdbuf
+# preloads a library, which AddressSanitizer refuses unless told that it may come first.
 LINEBUF=()
-# stdbuf works by LD_PRELOAD, which a sanitizer build refuses ("ASan runtime does not come
-# first"): such a build goes without.
-command -v stdbuf >/dev/null && ! ldd "$TOPONYM" 2>/dev/null | grep -q libasan &&
+if command -v stdbuf >/dev/null; then
   LINEBUF=(stdbuf -oL)
+  ldd "$TOPONYM" 2>/dev/null | grep -q libasan &&
+    LINEBUF=(env "ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0" stdbuf -oL)
+fi
 
 # A memory of UNITS units in three languages, and a glossary of ROWS rows.
 awk -v n="$UNITS" 'BEGIN {
