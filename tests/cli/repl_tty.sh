@@ -65,7 +65,11 @@ check_screen "Yuzhno-Sakhalinsk" "Yuzhno<TAB> lists Yuzhno-Sakhalinsk"
 check_screen "Yuzhno-Kurilsk" "Yuzhno<TAB> lists Yuzhno-Kurilsk"
 
 # Ctrl-C drops the half-typed line; the next line is looked up on its own.
-tm send-keys -t t C-u 'Shikot' C-c
+# (Ctrl-C is a signal, and the terminal drops typed input that the session has not read yet when
+# it comes: wait until the line is on the screen, as a user would see it.)
+tm send-keys -t t C-u 'Shikot'
+check_screen "toponym> Shikot" "the half-typed line"
+tm send-keys -t t C-c
 tm send-keys -t t 'Kunasiri' Enter
 check_screen "[kunashir]" "lookup after Ctrl-C"
 CHECKS=$((CHECKS + 1))
