@@ -3,7 +3,8 @@
 # seeds from the source tree and ../shared/data (read in place, never copied into the repo).
 # Fails on any crash, leak, timeout or out-of-memory; a crashing input is left in
 # BUILD/fuzz-out/artifacts/<target>/ (add it to tests/fuzz-regress/<target>/ with the fix).
-#   fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]      (FUZZ_BUILD: build dir, default build-fuzz)
+#   fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]      (FUZZ_BUILD: build dir, default build-fuzz;
+#                                                      FUZZ_JOBS: targets at a time, default nproc)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SRC=$PWD
@@ -65,11 +66,11 @@ seeds() {
   esac
 }
 
-printf '%-9s %9s %9s %7s %7s %s\n' target runs exec/s cov ft result | tee "$OUT/summary.txt"
-failed=0
-for t in $TARGETS; do
+# One target: fuzzes it, then writes its summary line to $OUT/$t.result (and exits nonzero when
+# it failed).
+run_one() {
+  local t=$1 dirs="" d rc runs speed cov ft result
   mkdir -p "$OUT/corpus/$t" "$OUT/artifacts/$t"
-  dirs=""
   for d in $(seeds "$t") "$SRC/tests/fuzz-regress/$t"; do [ -d "$d" ] && dirs="$dirs $d"; done
   # The first folder receives what the fuzzer finds; the seed folders are only read.
   # shellcheck disable=SC2086
@@ -82,12 +83,32 @@ for t in $TARGETS; do
   cov=$(grep -o 'cov: [0-9]*' "$OUT/$t.log" | tail -1 | cut -d' ' -f2)
   ft=$(grep -o 'ft: [0-9]*' "$OUT/$t.log" | tail -1 | cut -d' ' -f2)
   result=ok
-  if [ "$rc" != 0 ]; then
-    result="FAILED (exit $rc; see $OUT/$t.log, input in $OUT/artifacts/$t/)"
-    failed=1
+  [ "$rc" = 0 ] || result="FAILED (exit $rc; see $OUT/$t.log, input in $OUT/artifacts/$t/)"
+  printf '%-9s %9s %9s %7s %7s %s\n' "$t" "${runs:-?}" "${speed:-?}" "${cov:-?}" "${ft:-?}" \
+    "$result" >"$OUT/$t.result"
+  return "$rc"
+}
+
+# As many targets at a time as there are cores (FUZZ_JOBS), each for SECS seconds.
+JOBS=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+running=0
+for t in $TARGETS; do
+  if [ "$running" -ge "$JOBS" ]; then
+    wait -n
+    running=$((running - 1))
   fi
-  printf '%-9s %9s %9s %7s %7s %s\n' "$t" "${runs:-?}" "${speed:-?}" "${cov:-?}" "${ft:-?}" "$result" |
-    tee -a "$OUT/summary.txt"
-  [ "$rc" = 0 ] || grep -m1 -A12 'ERROR\|==ERROR\|runtime error\|fuzz:' "$OUT/$t.log" >&2
+  run_one "$t" &
+  running=$((running + 1))
+done
+wait
+
+printf '%-9s %9s %9s %7s %7s %s\n' target runs exec/s cov ft result | tee "$OUT/summary.txt"
+failed=0
+for t in $TARGETS; do
+  tee -a "$OUT/summary.txt" <"$OUT/$t.result"
+  if ! grep -q ' ok$' "$OUT/$t.result"; then
+    failed=1
+    grep -m1 -A12 'ERROR\|==ERROR\|runtime error\|fuzz:' "$OUT/$t.log" >&2
+  fi
 done
 exit $failed
