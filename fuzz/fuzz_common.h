@@ -13,6 +13,7 @@
 #include <toponym/toponym.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* Optional (weak in libFuzzer): defined by the targets that need set-up. */
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 static char fuzz_dir[512];

@@ -13,13 +13,6 @@ static tp_status on_concept(void *ctx, tp_concept *c, unsigned long line, tp_err
     return TP_OK;
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *path = fuzz_file("in.tbx", data, size);

@@ -1637,16 +1637,18 @@ static size_t misspelling(tp_check_doc *d)
     return 0;
 }
 
-/* A Russian name in ISO 9 (Ûžno-Kurilʹsk, Kunašir): its Russian romanisation key finds the
- * concept; the spelling is evidence of the scheme for the whole-document check. */
-typedef struct ru_ctx {
+/* A store probe's choice of one term of the matcher (NONE32 until one is chosen). */
+typedef struct term_pick {
     tp_checker *ck;
     uint32_t term;
-} ru_ctx;
+} term_pick;
+
+/* A Russian name in ISO 9 (Ûžno-Kurilʹsk, Kunašir): its Russian romanisation key finds the
+ * concept; the spelling is evidence of the scheme for the whole-document check. */
 
 static int on_ru_hit(void *p, const tp_store_hit *h)
 {
-    ru_ctx *r = p;
+    term_pick *r = p;
     r->term = term_of_id(r->ck, h->term_id);
     return r->term != NONE32;
 }
@@ -1666,7 +1668,7 @@ static size_t iso9_name(tp_check_doc *d)
             continue;
         char *found = found_text(d, 0, w);
         tp_keyset *keys = NULL;
-        ru_ctx r = {ck, NONE32};
+        term_pick r = {ck, NONE32};
         if (found && tp_norm_keys(ck->norm, found, strlen(found), "ru-Latn", NULL, &keys,
                                   NULL) == TP_OK) {
             for (size_t k = 0; k < keys->count && r.term == NONE32; k++)
@@ -1709,14 +1711,9 @@ static size_t iso9_name(tp_check_doc *d)
 
 /* A Japanese name in Kunrei-shiki (Kunasiri, Sikotan, Etorohu): its Japanese romanisation key
  * finds the Hepburn term, so it is a romanisation-mix finding, not a misspelling. */
-typedef struct kunrei_ctx {
-    tp_checker *ck;
-    uint32_t term;
-} kunrei_ctx;
-
 static int on_kunrei_hit(void *p, const tp_store_hit *h)
 {
-    kunrei_ctx *k = p;
+    term_pick *k = p;
     uint32_t ti = term_of_id(k->ck, h->term_id);
     if (ti == NONE32)
         return 0;
@@ -1782,7 +1779,7 @@ static size_t kunrei_name(tp_check_doc *d)
             continue;
         }
         tp_keyset *keys = NULL;
-        kunrei_ctx k = {ck, NONE32};
+        term_pick k = {ck, NONE32};
         if (tp_norm_keys(ck->norm, found, fl, "ja-Latn", NULL, &keys, NULL) == TP_OK)
             for (size_t i = 0; i < keys->count; i++)
                 if (keys->keys[i].kind == TP_KEY_JA)
