@@ -54,6 +54,9 @@ int cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int cli_exit_code(tp_status st);
 
+/* The words argv[0..argc-1] joined by single spaces, as one text (a segment, a draft line typed
+ * without quotes); NULL when out of memory. Freed by the caller. */
+char *cli_join_words(int argc, char *const *argv);
 /* Writes s as a JSON string literal. */
 void cli_json_string(FILE *f, const char *s);
 /* The progress bar of an import: "label [#####     ]  42%" on stderr, drawn only when stderr

@@ -253,17 +253,12 @@ static int check_file(cli *c, run *r, tp_checker *ck, const char *path, const ch
  * `check` followed by text in the interactive session). */
 static void check_words(run *r, tp_checker *ck, int argc, char **argv, const char *lang)
 {
-    size_t len = 0;
-    for (int k = 0; k < argc; k++)
-        len += strlen(argv[k]) + 1;
-    char *line = malloc(len + 1), *o = line;
+    char *line = cli_join_words(argc, argv);
     if (!line) {
         fputs("toponym: out of memory\n", stderr);
         r->system = 1;
         return;
     }
-    for (int k = 0; k < argc; k++)
-        o += sprintf(o, "%s%s", k ? " " : "", argv[k]);
     tp_findings *fs = NULL;
     tp_error err;
     tp_status st = tp_check_text(ck, "<text>", TP_CHECK_TEXT, lang, line, strlen(line), &fs, &err);

@@ -244,12 +244,15 @@ static int tm_match(cli *c, int argc, char **argv)
             return cli_usage_error("tm", "unknown option '%s' for match", argv[i]);
         }
     }
-    if (i + 1 != argc)
-        return cli_usage_error("tm", "match needs one segment");
+    if (i == argc)
+        return cli_usage_error("tm", "match needs a segment");
     int rc = cli_open_store(c);
     if (rc)
         return rc;
-    const char *seg = argv[i];
+    /* Words after the options are one segment, quoted or not. */
+    char *seg = cli_join_words(argc - i, argv + i);
+    if (!seg)
+        return cli_fail(TP_ERR_NOMEM, NULL);
     tp_tm_matches *m = NULL;
     tp_tm_terms *t = NULL;
     tp_error err;
@@ -262,6 +265,7 @@ static int tm_match(cli *c, int argc, char **argv)
         st = tp_tm_terms_in(c->store, c->norm, seg, strlen(seg), to, &t, &err);
     if (st) {
         tp_tm_matches_free(m);
+        free(seg);
         return cli_fail(st, &err);
     }
     if (json) {
@@ -296,6 +300,7 @@ static int tm_match(cli *c, int argc, char **argv)
     int found = m->count > 0;
     tp_tm_matches_free(m);
     tp_tm_terms_free(t);
+    free(seg);
     return found ? EXIT_OK : EXIT_NOTHING;
 }
 
@@ -320,17 +325,21 @@ static int tm_concordance(cli *c, int argc, char **argv)
             return cli_usage_error("tm", "unknown option '%s' for concordance", argv[i]);
         }
     }
-    if (i + 1 != argc)
-        return cli_usage_error("tm", "concordance needs one text");
+    if (i == argc)
+        return cli_usage_error("tm", "concordance needs a text");
     int rc = cli_open_store(c);
     if (rc)
         return rc;
+    char *text = cli_join_words(argc - i, argv + i);
+    if (!text)
+        return cli_fail(TP_ERR_NOMEM, NULL);
     tp_tm_hits *h = NULL;
     tp_error err;
-    tp_status st = tp_tm_concordance(c->store, c->norm, argv[i], strlen(argv[i]), lang, limit, &h,
-                                     &err);
-    if (st)
+    tp_status st = tp_tm_concordance(c->store, c->norm, text, strlen(text), lang, limit, &h, &err);
+    if (st) {
+        free(text);
         return cli_fail(st, &err);
+    }
     for (size_t k = 0; k < h->count; k++) {
         const tp_tm_hit *x = &h->items[k];
         printf("unit %lld\n", (long long)x->unit->id);
@@ -345,9 +354,10 @@ static int tm_concordance(cli *c, int argc, char **argv)
         }
     }
     if (h->count == 0)
-        printf("%s: not in the translation memory\n", argv[i]);
+        printf("%s: not in the translation memory\n", text);
     int found = h->count > 0;
     tp_tm_hits_free(h);
+    free(text);
     return found ? EXIT_OK : EXIT_NOTHING;
 }
 

@@ -212,6 +212,20 @@ void cli_close(cli *c)
     c->norm = NULL;
 }
 
+char *cli_join_words(int argc, char *const *argv)
+{
+    size_t len = 1;
+    for (int k = 0; k < argc; k++)
+        len += strlen(argv[k]) + 1;
+    char *text = malloc(len), *o = text;
+    if (!text)
+        return NULL;
+    *o = '\0';
+    for (int k = 0; k < argc; k++)
+        o += sprintf(o, "%s%s", k ? " " : "", argv[k]);
+    return text;
+}
+
 void cli_json_string(FILE *f, const char *s)
 {
     fputc('"', f);

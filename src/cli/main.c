@@ -35,8 +35,8 @@ const cli_command cli_commands[] = {
     {"tm", cmd_tm,
      "import [--strict] FILE... | validate FILE... | export [--glossary] [--langs L,L] [--source L] "
      "[-o FILE] "
-     "| match [--from L] [--to L] [--min N] [--limit N] [--json] SEGMENT | concordance "
-     "[--lang L] [--limit N] TEXT",
+     "| match [--from L] [--to L] [--min N] [--limit N] [--json] SEGMENT... | concordance "
+     "[--lang L] [--limit N] TEXT...",
      "translation memory: import, validate and export TMX; match and concordance"},
     {"translit", cmd_translit, "--scheme S TEXT...",
      "romanise Russian (bgn-pcgn iso9 gost-b icao ala-lc scientific) or Japanese (hepburn "

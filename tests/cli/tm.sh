@@ -19,6 +19,15 @@ expect_out "fuzzy"
 expect_out "ja: 根室市から国後島へのフェリーは高波のため欠航した。"
 expect_out "[-high-]{+strong+}"
 expect_out "Kunashir -> 国後島"
+# The segment's words need no quotes (as typed in the interactive session): the same match.
+cp "$SCRATCH/out" "$SCRATCH/quoted"
+run --db "$DB" tm match --to ja The ferry from Nemuro to Kunashir was cancelled because of strong winds.
+expect_rc 0
+check_same() { CHECKS=$((CHECKS + 1)); cmp -s "$SCRATCH/quoted" "$SCRATCH/out" || fail "unquoted segment matched differently"; }
+check_same
+run --db "$DB" tm concordance --lang en ferry from Nemuro
+expect_rc 0
+expect_out "The ferry from Nemuro to Kunashir"
 
 run --db "$DB" tm match --json --from ja --to ru "根室市から国後島へのフェリーは高波のため欠航した。"
 expect_rc 0
