@@ -18,7 +18,7 @@ extern "C" {
 typedef struct tp_store tp_store;
 
 /* The store format this build writes; older stores are migrated on open. */
-#define TP_STORE_SCHEMA_VERSION 7
+#define TP_STORE_SCHEMA_VERSION 8
 
 enum {
     TP_STORE_READONLY = 1 << 0, /* never write; TP_ERR_READONLY for any change */

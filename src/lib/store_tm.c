@@ -101,6 +101,7 @@ struct tp_store_tm {
     struct seen_unit { uint64_t hash; int64_t id; } *seen;
     size_t seen_cap, seen_n;
     tp_buf body, fold;    /* scratch for writing a unit */
+    tp_buf read_fold;     /* scratch: a stored variant's folded text (variant_fold) */
     unit_entries ue;      /* scratch: the entries of the unit being written */
 };
 
@@ -144,6 +145,7 @@ void tp_store_tm_close(tp_store *s)
     txn_reset(t);
     tp_buf_free(&t->body);
     tp_buf_free(&t->fold);
+    tp_buf_free(&t->read_fold);
     entries_free(&t->ue);
     free(t);
     s->tm = NULL;
@@ -222,7 +224,8 @@ static int get_varint(const unsigned char *p, size_t len, size_t *pos, uint64_t 
  * lang, text, markup, codes, fold, attrs, metas. A str is varint(length + 1) and the bytes with
  * their NUL (so that a reader can use them in place), or varint 0 for NULL; attrs are a varint
  * count of (str name, str value); metas a varint count of (varint kind, str type, lang,
- * encoding, text). */
+ * encoding, text). The fold is NULL from format 8 on: it is made again from the text when a
+ * probe needs it (variant_fold), which took a third off a memory's size. */
 static tp_status put_num(tp_buf *b, uint64_t v)
 {
     unsigned char tmp[10];
@@ -306,7 +309,8 @@ static void skip_metas(cursor *c)
 
 /* One variant of a body, in place. */
 typedef struct packed_variant {
-    const char *lang, *text, *markup, *codes, *fold;
+    const char *lang, *text, *markup, *codes;
+    const char *fold;     /* format 7 stored it; NULL from format 8 on (variant_fold) */
 } packed_variant;
 
 /* Moves past the unit's own fields; gives the variant count. */
@@ -340,7 +344,7 @@ static int find_variant(const void *body, size_t len, uint64_t seq, packed_varia
         skip_metas(&c);
     }
     get_variant_head(&c, v);
-    return !c.bad && v->lang && v->text && v->fold;
+    return !c.bad && v->lang && v->text;
 }
 
 static tp_status set(char **field, const char *v)
@@ -404,7 +408,7 @@ static tp_status unpack_unit(int64_t id, const void *body, size_t len, tp_tm_uni
             break;
         v->id = VARIANT_ID(id, i);
         if (set(&v->text, pv.text) || set(&v->markup, pv.markup) || set(&v->codes, pv.codes) ||
-            set(&v->fold, pv.fold))
+            (pv.fold && set(&v->fold, pv.fold)))
             st = tp_error_nomem(err);
         if (!st)
             st = read_attrs(&c, &v->attrs, &v->attr_count, err);
@@ -1100,7 +1104,7 @@ static tp_status insert_unit(tp_store *s, tp_tm_unit *u, int64_t id, int64_t hea
         }
         if ((st = put_str(b, v->lang)) || (st = put_str(b, v->text)) ||
             (st = put_str(b, v->markup)) || (st = put_str(b, v->codes)) ||
-            (st = put_str(b, fold)) || (st = put_attrs(b, v->attrs, v->attr_count)) ||
+            (st = put_str(b, NULL)) || (st = put_attrs(b, v->attrs, v->attr_count)) ||
             (st = put_metas(b, v->meta, v->meta_count))) {
             st = tp_error_set(err, st, "cannot store unit: %s", tp_strerror(st));
             break;
@@ -1527,6 +1531,25 @@ static tp_status variant_row(tp_store *s, int64_t variant_id, packed_variant *v,
                : tp_store_db_error(s, err, "cannot read variant");
 }
 
+/* The folded text of a stored variant: made again from its text with the store's normaliser
+ * (format 7 stored it, doubling a memory's text for little gain). Valid until the next call. */
+static tp_status variant_fold(tp_store *s, const packed_variant *v, const char **fold,
+                              tp_error *err)
+{
+    if (v->fold) {
+        *fold = v->fold;
+        return TP_OK;
+    }
+    tp_buf *b = &s->tm->read_fold;
+    tp_buf_reset(b);
+    size_t len = strlen(v->text);
+    tp_status st = len ? tp_norm_fold_buf(s->norm, v->text, len, b) : tp_buf_append(b, "", 0);
+    if (st)
+        return tp_error_set(err, st, "cannot normalise a segment: %s", tp_strerror(st));
+    *fold = b->data;
+    return TP_OK;
+}
+
 typedef struct fold_probe {
     tp_store *s;
     const char *lang, *fold;
@@ -1576,8 +1599,12 @@ tp_status tp_store_tm_probe_fold(tp_store *s, const char *lang, const char *fold
             break;
         char base[16];
         tp_tm_lang_base(v.lang, base);
-        int same = !strcmp(base, lang) && !strcmp(v.fold, fold);
+        const char *vf = NULL;
+        int same = !strcmp(base, lang) && !(st = variant_fold(s, &v, &vf, err)) &&
+                   !strcmp(vf, fold);
         sqlite3_reset(s->tm->get_unit);
+        if (st)
+            break;
         if (same && fn(ctx, p.hits[i], VARIANT_UNIT(p.hits[i])))
             break;
     }
@@ -1591,7 +1618,8 @@ tp_status tp_store_tm_variant_fold(tp_store *s, int64_t variant_id, char **fold,
     packed_variant v;
     if (st || (st = variant_row(s, variant_id, &v, err)))
         return st;
-    if (!(*fold = strdup(v.fold)))
+    const char *vf = NULL;
+    if (!(st = variant_fold(s, &v, &vf, err)) && !(*fold = strdup(vf)))
         st = tp_error_nomem(err);
     sqlite3_reset(s->tm->get_unit);
     return st;

@@ -567,12 +567,17 @@ static int on_pivot_unit(void *ctx, int64_t variant, int64_t unit)
 static tp_status find_pivot(finder *f, tp_tm_match *m)
 {
     const tp_tm_variant *pv = tp_tm_unit_variant(m->unit, f->pivot);
-    if (!pv || !pv->fold || !f->to)
+    if (!pv || !f->to)
         return TP_OK;
     char base[16];
     tp_tm_lang_base(pv->lang, base);
     pivot_walk p = {f, m->unit->id, {0}, 0};
-    tp_status st = tp_store_tm_probe_fold(f->store, base, pv->fold, on_pivot_unit, &p, f->err);
+    char *pf = NULL;
+    tp_status st = fold(f->norm, pv->text, strlen(pv->text), &pf);
+    if (st)
+        return tp_error_set(f->err, st, "cannot normalise a segment: %s", tp_strerror(st));
+    st = tp_store_tm_probe_fold(f->store, base, pf, on_pivot_unit, &p, f->err);
+    free(pf);
     for (size_t i = 0; !st && i < p.n; i++) {
         tp_tm_unit *u = NULL;
         if ((st = tp_store_tm_get_unit(f->store, p.units[i], &u, f->err)))

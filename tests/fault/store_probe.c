@@ -11,7 +11,7 @@ static long count(sqlite3 *db, const char *table)
     char sql[96];
     sqlite3_stmt *q;
     long n = -1;
-    /* A unit's variants are packed in its row (store format 7): tm_unit counts them. */
+    /* A unit's variants are packed in its row (store formats 7 and 8): tm_unit counts them. */
     if (!strcmp(table, "tm_variant"))
         snprintf(sql, sizeof sql, "SELECT total(variants) FROM tm_unit");
     else

@@ -743,6 +743,101 @@ static void test_index(void)
     tp_store_close(s);
 }
 
+/* The kind of the best EN->RU match for segment, or 0. */
+static int best_kind(tp_store *s, const char *segment)
+{
+    tp_tm_match_opts o = {"en", "ru", NULL, 0, 1};
+    tp_tm_matches *m = NULL;
+    tp_error err;
+    int kind = 0;
+    if (tp_tm_find(s, norm, segment, strlen(segment), &o, &m, &err) == TP_OK && m->count)
+        kind = (int)m->items[0].kind;
+    tp_tm_matches_free(m);
+    return kind;
+}
+
+/* Appends a packed string of a unit's body (varint length + 1, bytes, NUL; 0 for NULL), as
+ * store_tm.c writes it, for strings shorter than 127 bytes. */
+static size_t packed(unsigned char *p, size_t at, const char *s)
+{
+    if (!s) {
+        p[at] = 0;
+        return at + 1;
+    }
+    size_t n = strlen(s);
+    p[at++] = (unsigned char)(n + 1);
+    memcpy(p + at, s, n + 1);
+    return at + n + 1;
+}
+
+/* Store format 8 leaves a variant's folded text out of its unit's row and makes it again
+ * from the text; rows written by format 7, which hold it, are read as they were. */
+static void test_fold_not_stored(void)
+{
+    tp_store *s = fresh();
+    tp_tmx_stats st;
+    tp_error err;
+    CHECK(import(s, ferries("fold.tmx", 0, 20), 0, &st, &err) == TP_OK && st.units == 20);
+    char name[64];
+    snprintf(name, sizeof name, "s%d.db", store_seq);
+    tp_tm_unit *u = NULL;
+    CHECK(tp_store_tm_get_unit(s, 7, &u, &err) == TP_OK);
+    const int64_t variant = 7 * 4097;   /* unit 7, its first variant */
+    if (u) {
+        CHECK(!strcmp(u->variants[0].text, "Kuril ferry 6 sails") && u->variants[0].fold == NULL);
+        char *f = NULL;
+        CHECK(tp_store_tm_variant_fold(s, variant, &f, &err) == TP_OK && f &&
+              !strcmp(f, "kuril ferry 6 sails"));
+        free(f);
+    }
+    tp_tm_unit_free(u);
+    CHECK(best_kind(s, "KURIL FERRY 6 SAILS") == TP_TM_EXACT);
+    CHECK(concordance(s, "ferry 6 sails", "en") == 1);
+    tp_store_close(s);
+
+    /* Unit 7's row as format 7 wrote it, its fold given as something the text would not fold
+     * to, so that the test sees which one is read. */
+    unsigned char body[256];
+    size_t n = packed(body, 0, "en");
+    body[n++] = 0;                              /* unit attributes */
+    body[n++] = 0;                              /* unit props and notes */
+    body[n++] = 2;                              /* variants */
+    const char *variants[2][3] = {{"en", "Kuril ferry 6 sails", "kuril ferry six sails"},
+                                  {"ru", "Курильский паром 6", "курильский паром 6"}};
+    for (int i = 0; i < 2; i++) {
+        n = packed(body, n, variants[i][0]);
+        n = packed(body, n, variants[i][1]);
+        n = packed(body, n, NULL);              /* markup */
+        n = packed(body, n, NULL);              /* codes */
+        n = packed(body, n, variants[i][2]);
+        body[n++] = 0;                          /* attributes */
+        body[n++] = 0;                          /* props and notes */
+    }
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    CHECK(sqlite3_open(tmp(name), &db) == SQLITE_OK);
+    CHECK(sqlite3_prepare_v2(db, "UPDATE tm_unit SET body = ?1 WHERE id = 7", -1,
+                             &q, NULL) == SQLITE_OK);
+    sqlite3_bind_blob(q, 1, body, (int)n, SQLITE_STATIC);
+    CHECK(sqlite3_step(q) == SQLITE_DONE);
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+    CHECK(tp_store_open(tmp(name), 0, norm, &s, &err) == TP_OK);
+    char *f = NULL;
+    CHECK(tp_store_tm_variant_fold(s, variant, &f, &err) == TP_OK && f &&
+          !strcmp(f, "kuril ferry six sails"));
+    free(f);
+    u = NULL;
+    CHECK(tp_store_tm_get_unit(s, 7, &u, &err) == TP_OK && u && u->variants[0].fold &&
+          !strcmp(u->variants[0].fold, "kuril ferry six sails"));
+    tp_tm_unit_free(u);
+    /* The index holds the unit under the text's own fold, but the exact match compares the
+     * stored one: no exact match now. */
+    CHECK(best_kind(s, "Kuril ferry 6 sails") == TP_TM_FUZZY);
+    CHECK(best_kind(s, "Kuril ferry 8 sails") == TP_TM_EXACT);
+    tp_store_close(s);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir))
@@ -756,6 +851,7 @@ int main(void)
     test_bad_input();
     test_roundtrip();
     test_index();
+    test_fold_not_stored();
     tp_norm_free(norm);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
