@@ -12,6 +12,7 @@
  * their entries in memory, grouped by list, and the lists are written in key order at commit
  * (or when the memory held passes a ceiling): a row write per list and chunk rather than a
  * B-tree insert per gram and variant. */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, madvise */
 #include "toponym/tm.h"
 #include "buf_int.h"
 #include "error_int.h"
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 
 #define SCOPE_HEADER 1                            /* tm_meta holds only headers' props now */
 
@@ -100,10 +102,47 @@ struct tp_store_tm {
     /* The units of this transaction, open addressing on the unit hash (0: empty slot). */
     struct seen_unit { uint64_t hash; int64_t id; } *seen;
     size_t seen_cap, seen_n;
-    tp_buf body, fold;    /* scratch for writing a unit */
+    tp_tm_prep *prep;     /* scratch: a unit being added on its own (add_unit) */
     tp_buf read_fold;     /* scratch: a stored variant's folded text (variant_fold) */
-    unit_entries ue;      /* scratch: the entries of the unit being written */
 };
+
+/* A unit made ready to be written (tm_int.h). */
+struct tp_tm_prep {
+    tp_buf body;          /* its row, but for its id and header */
+    tp_buf fold;          /* scratch: a variant's folded text, when the unit has none */
+    uint64_t hash;        /* of its content: what duplicates share */
+    uint64_t *keys;       /* the variants' keys, sorted (sorted_keys) */
+    size_t keys_cap;
+    unit_entries ue;      /* its index entries: each variant's, then the unit's bucket */
+};
+
+/* The hash tables of an import (pending lists, units seen) are read at random, a cache and
+ * often a TLB miss a probe: tables of 2 MB and more are mapped apart and asked for huge pages,
+ * which took a quarter off storing a unit. Zeroed; NULL when out of memory. */
+#define TABLE_MAP_MIN ((size_t)2 << 20)
+
+static void *table_alloc(size_t bytes)
+{
+    if (bytes < TABLE_MAP_MIN)
+        return calloc(1, bytes);
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+static void table_free(void *p, size_t bytes)
+{
+    if (!p)
+        return;
+    if (bytes < TABLE_MAP_MIN)
+        free(p);
+    else
+        munmap(p, bytes);
+}
 
 /* Spreads a hash over a table's slots. */
 static uint64_t mix(uint64_t h)
@@ -115,7 +154,7 @@ static void pending_free(struct tp_store_tm *t)
 {
     for (size_t i = 0; i < t->pend_cap; i++)
         free(t->pend[i].bytes);
-    free(t->pend);
+    table_free(t->pend, t->pend_cap * sizeof *t->pend);
     t->pend = NULL;
     t->pend_cap = t->pend_n = t->pend_bytes = 0;
 }
@@ -124,13 +163,11 @@ static void pending_free(struct tp_store_tm *t)
 static void txn_reset(struct tp_store_tm *t)
 {
     pending_free(t);
-    free(t->seen);
+    table_free(t->seen, t->seen_cap * sizeof *t->seen);
     t->seen = NULL;
     t->seen_cap = t->seen_n = 0;
     t->asked = t->had_units = t->lists_empty = t->pend_failed = 0;
 }
-
-static void entries_free(unit_entries *ue);
 
 void tp_store_tm_close(tp_store *s)
 {
@@ -143,10 +180,8 @@ void tp_store_tm_close(tp_store *s)
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(all[i]);
     txn_reset(t);
-    tp_buf_free(&t->body);
-    tp_buf_free(&t->fold);
+    tp_tm_prep_free(t->prep);
     tp_buf_free(&t->read_fold);
-    entries_free(&t->ue);
     free(t);
     s->tm = NULL;
 }
@@ -607,7 +642,7 @@ static int seen_add(struct tp_store_tm *t, uint64_t hash, int64_t id)
 {
     if ((t->seen_n + 1) * 2 > t->seen_cap) {
         size_t cap = t->seen_cap ? t->seen_cap * 2 : 4096;
-        struct seen_unit *p = calloc(cap, sizeof *p);
+        struct seen_unit *p = table_alloc(cap * sizeof *p);
         if (!p)
             return -1;
         for (size_t i = 0; i < t->seen_cap; i++) {
@@ -618,7 +653,7 @@ static int seen_add(struct tp_store_tm *t, uint64_t hash, int64_t id)
                 h = (h + 1) & (cap - 1);
             p[h] = t->seen[i];
         }
-        free(t->seen);
+        table_free(t->seen, t->seen_cap * sizeof *t->seen);
         t->seen = p;
         t->seen_cap = cap;
     }
@@ -700,7 +735,7 @@ static int pending_grow(struct tp_store_tm *t, size_t need)
         cap *= 2;
     if (cap == t->pend_cap)
         return 0;
-    pending *p = calloc(cap, sizeof *p);
+    pending *p = table_alloc(cap * sizeof *p);
     if (!p)
         return -1;
     for (size_t i = 0; i < t->pend_cap; i++) {
@@ -711,7 +746,7 @@ static int pending_grow(struct tp_store_tm *t, size_t need)
             h = (h + 1) & (cap - 1);
         p[h] = t->pend[i];
     }
-    free(t->pend);
+    table_free(t->pend, t->pend_cap * sizeof *t->pend);
     t->pend_bytes += (cap - t->pend_cap) * sizeof *p;
     t->pend = p;
     t->pend_cap = cap;
@@ -1064,13 +1099,78 @@ static void post_entries(struct tp_store_tm *t, unit_entries *ue, int64_t unit)
     }
 }
 
-/* Writes u's row (u->id set when id is nonzero, else assigned) and makes its entries. The
- * variants' folded text is made here unless the caller has set it. */
-static tp_status insert_unit(tp_store *s, tp_tm_unit *u, int64_t id, int64_t header_id,
-                             uint64_t hash, unit_entries *ue, tp_error *err)
+tp_tm_prep *tp_tm_prep_new(void)
 {
-    struct tp_store_tm *t = s->tm;
-    tp_buf *b = &t->body;
+    return calloc(1, sizeof(tp_tm_prep));
+}
+
+void tp_tm_prep_free(tp_tm_prep *p)
+{
+    if (!p)
+        return;
+    tp_buf_free(&p->body);
+    tp_buf_free(&p->fold);
+    free(p->keys);
+    entries_free(&p->ue);
+    free(p);
+}
+
+/* Lets go of the memory a very large unit left in p (its buffers are kept for the next). */
+void tp_tm_prep_trim(tp_tm_prep *p)
+{
+    const size_t keep = 64 * 1024;
+    if (p->body.cap > keep)
+        tp_buf_free(&p->body);
+    if (p->fold.cap > keep)
+        tp_buf_free(&p->fold);
+    if (p->ue.cap > keep / 8) {
+        entries_free(&p->ue);
+        memset(&p->ue, 0, sizeof p->ue);
+    }
+}
+
+/* A unit's folded text when it has none: made with norm into p's scratch (NULL norm: none). */
+static tp_status variant_fold_of(tp_tm_prep *p, tp_norm *norm, const tp_tm_variant *v,
+                                 const char **fold, size_t *flen)
+{
+    if (v->fold) {
+        *fold = v->fold;
+        *flen = strlen(v->fold);
+        return TP_OK;
+    }
+    if (!norm)
+        return TP_ERR_ARG;
+    size_t len = strlen(v->text);
+    tp_buf_reset(&p->fold);
+    tp_status st = len ? tp_norm_fold_buf(norm, v->text, len, &p->fold)
+                       : tp_buf_append(&p->fold, "", 0);
+    *fold = p->fold.data;
+    *flen = p->fold.len;
+    return st;
+}
+
+/* Makes u ready to be written into p: checks it, packs its row, makes its keys, content hash
+ * and index entries. The folded text of variants without one is made with norm. */
+static tp_status prep_make(tp_tm_prep *p, tp_norm *norm, const tp_tm_unit *u, tp_error *err)
+{
+    if (u->variant_count == 0)
+        return tp_error_set(err, TP_ERR_ARG, "a translation unit without variants");
+    if (u->variant_count > TP_TM_VARIANTS_MAX)
+        return tp_error_set(err, TP_ERR_ARG, "a translation unit with more than %d variants",
+                            TP_TM_VARIANTS_MAX);
+    for (size_t i = 0; i < u->variant_count; i++)
+        if (!u->variants[i].lang || !u->variants[i].text)
+            return tp_error_set(err, TP_ERR_ARG, "a variant without language or text");
+    if (u->variant_count > p->keys_cap) {
+        uint64_t *k = realloc(p->keys, u->variant_count * sizeof *k);
+        if (!k)
+            return tp_error_nomem(err);
+        p->keys = k;
+        p->keys_cap = u->variant_count;
+    }
+    sorted_keys(u, p->keys);
+    p->hash = unit_hash(p->keys, u->variant_count);
+    tp_buf *b = &p->body;
     tp_buf_reset(b);
     tp_status st = put_str(b, u->srclang);
     if (!st)
@@ -1081,26 +1181,17 @@ static tp_status insert_unit(tp_store *s, tp_tm_unit *u, int64_t id, int64_t hea
         st = put_num(b, u->variant_count);
     if (st)
         return tp_error_set(err, st, "cannot store unit: %s", tp_strerror(st));
+    unit_entries *ue = &p->ue;
     ue->n = 0;
     for (size_t i = 0; !st && i < u->variant_count; i++) {
-        tp_tm_variant *v = &u->variants[i];
+        const tp_tm_variant *v = &u->variants[i];
         char base[16];
         tp_tm_lang_base(v->lang, base);
-        const char *fold = v->fold;
+        const char *fold;
         size_t flen;
-        if (!fold) {
-            size_t len = strlen(v->text);
-            tp_buf_reset(&t->fold);
-            st = len ? tp_norm_fold_buf(s->norm, v->text, len, &t->fold)
-                     : tp_buf_append(&t->fold, "", 0);
-            if (st) {
-                st = tp_error_set(err, st, "cannot normalise a segment: %s", tp_strerror(st));
-                break;
-            }
-            fold = t->fold.data;
-            flen = t->fold.len;
-        } else {
-            flen = strlen(fold);
+        if ((st = variant_fold_of(p, norm, v, &fold, &flen))) {
+            st = tp_error_set(err, st, "cannot normalise a segment: %s", tp_strerror(st));
+            break;
         }
         if ((st = put_str(b, v->lang)) || (st = put_str(b, v->text)) ||
             (st = put_str(b, v->markup)) || (st = put_str(b, v->codes)) ||
@@ -1114,7 +1205,24 @@ static tp_status insert_unit(tp_store *s, tp_tm_unit *u, int64_t id, int64_t hea
     }
     if (st)
         return st;
-    sqlite3_stmt *q = t->ins_unit;
+    if (entries_room(ue, 1))
+        return tp_error_nomem(err);
+    ue->list[ue->n] = bucket_list(BUCKET_UNIT, p->hash);
+    ue->seq[ue->n] = 0;
+    ue->check[ue->n++] = bucket_check(p->hash);
+    return TP_OK;
+}
+
+tp_status tp_tm_prep_make(tp_tm_prep *p, const tp_tm_unit *u, tp_error *err)
+{
+    return prep_make(p, NULL, u, err);
+}
+
+/* Writes u's row (with id when nonzero, else a new one) from p; sets the ids of u. */
+static tp_status insert_unit(tp_store *s, tp_tm_unit *u, const tp_tm_prep *p, int64_t id,
+                             int64_t header_id, tp_error *err)
+{
+    sqlite3_stmt *q = s->tm->ins_unit;
     if (id)
         sqlite3_bind_int64(q, 1, id);
     else
@@ -1123,19 +1231,15 @@ static tp_status insert_unit(tp_store *s, tp_tm_unit *u, int64_t id, int64_t hea
         sqlite3_bind_int64(q, 2, header_id);
     else
         sqlite3_bind_null(q, 2);
-    sqlite3_bind_int64(q, 3, (sqlite3_int64)hash);
+    sqlite3_bind_int64(q, 3, (sqlite3_int64)p->hash);
     sqlite3_bind_int64(q, 4, (sqlite3_int64)u->variant_count);
-    sqlite3_bind_blob(q, 5, b->data, (int)b->len, SQLITE_STATIC);
-    if ((st = tp_store_step_done(s, q, err, "cannot store unit")))
+    sqlite3_bind_blob(q, 5, p->body.data, (int)p->body.len, SQLITE_STATIC);
+    tp_status st = tp_store_step_done(s, q, err, "cannot store unit");
+    if (st)
         return st;
     u->id = sqlite3_last_insert_rowid(s->db);
     for (size_t i = 0; i < u->variant_count; i++)
         u->variants[i].id = VARIANT_ID(u->id, i);
-    if (entries_room(ue, 1))
-        return tp_error_nomem(err);
-    ue->list[ue->n] = bucket_list(BUCKET_UNIT, hash);
-    ue->seq[ue->n] = 0;
-    ue->check[ue->n++] = bucket_check(hash);
     return TP_OK;
 }
 
@@ -1182,36 +1286,15 @@ static tp_status ask(tp_store *s, tp_error *err)
     return TP_OK;
 }
 
-static tp_status add_unit(tp_store *s, tp_tm_unit *u, int64_t id, int64_t header_id, int *merged,
-                          tp_error *err)
+/* Stores a unit made ready in p, or finds it already stored (*merged). */
+static tp_status write_unit(tp_store *s, tp_tm_unit *u, tp_tm_prep *p, int64_t id,
+                            int64_t header_id, int *merged, tp_error *err)
 {
-    if (merged)
-        *merged = 0;
-    tp_status st = tm(s, 1, err);
-    if (st)
-        return st;
     struct tp_store_tm *t = s->tm;
-    if (u->variant_count == 0)
-        return tp_error_set(err, TP_ERR_ARG, "a translation unit without variants");
-    if (u->variant_count > TP_TM_VARIANTS_MAX)
-        return tp_error_set(err, TP_ERR_ARG, "a translation unit with more than %d variants",
-                            TP_TM_VARIANTS_MAX);
-    for (size_t i = 0; i < u->variant_count; i++)
-        if (!u->variants[i].lang || !u->variants[i].text)
-            return tp_error_set(err, TP_ERR_ARG, "a variant without language or text");
-    uint64_t few[16];
-    uint64_t *keys = u->variant_count <= 16 ? few : malloc(u->variant_count * sizeof *keys);
-    if (!keys)
-        return tp_error_nomem(err);
-    sorted_keys(u, keys);
-    uint64_t hash = unit_hash(keys, u->variant_count);
     int64_t dup = 0;
-    if (!t->asked)
-        st = ask(s, err);
+    tp_status st = t->asked ? TP_OK : ask(s, err);
     if (!st)
-        st = find_duplicate(s, u, hash, keys, &dup, err);
-    if (keys != few)
-        free(keys);
+        st = find_duplicate(s, u, p->hash, p->keys, &dup, err);
     if (st)
         return st;
     if (dup) {
@@ -1224,10 +1307,10 @@ static tp_status add_unit(tp_store *s, tp_tm_unit *u, int64_t id, int64_t header
     int bulk = s->bulk;
     if (!bulk && (st = tp_store_exec(s, "SAVEPOINT tm_unit", err)))
         return st;
-    st = insert_unit(s, u, id, header_id, hash, &t->ue, err);
+    st = insert_unit(s, u, p, id, header_id, err);
     if (!st)
-        post_entries(t, &t->ue, u->id);
-    if (!st && seen_add(t, hash, u->id))
+        post_entries(t, &p->ue, u->id);
+    if (!st && seen_add(t, p->hash, u->id))
         st = tp_error_nomem(err);
     /* Outside a transaction the unit's entries are written with it. */
     if (!st && !s->in_txn)
@@ -1250,6 +1333,33 @@ static tp_status add_unit(tp_store *s, tp_tm_unit *u, int64_t id, int64_t header
     if (t->pend_bytes > PENDING_MAX)
         st = flush(s, 0, err);
     return st;
+}
+
+static tp_status add_unit(tp_store *s, tp_tm_unit *u, int64_t id, int64_t header_id, int *merged,
+                          tp_error *err)
+{
+    if (merged)
+        *merged = 0;
+    tp_status st = tm(s, 1, err);
+    if (st)
+        return st;
+    struct tp_store_tm *t = s->tm;
+    if (!t->prep && !(t->prep = tp_tm_prep_new()))
+        return tp_error_nomem(err);
+    st = prep_make(t->prep, s->norm, u, err);
+    if (!st)
+        st = write_unit(s, u, t->prep, id, header_id, merged, err);
+    tp_tm_prep_trim(t->prep);
+    return st;
+}
+
+tp_status tp_store_tm_add_prepared(tp_store *s, tp_tm_unit *u, tp_tm_prep *p, int64_t header_id,
+                                   int *merged, tp_error *err)
+{
+    if (merged)
+        *merged = 0;
+    tp_status st = tm(s, 1, err);
+    return st ? st : write_unit(s, u, p, 0, header_id, merged, err);
 }
 
 tp_status tp_store_tm_add_unit(tp_store *s, tp_tm_unit *u, int64_t header_id, int *merged,

@@ -810,27 +810,32 @@ tp_status tp_tmx_read(const char *path, unsigned flags, const tp_tmx_handler *h,
 
 /* ---- import ---- */
 
-/* A large import runs in two threads: this one reads the files (and folds the text), a writer
- * thread stores the units, a queue of units between them. The store is one connection, used by
- * the writer while it runs and by this thread only while the writer waits (a header) or after it
- * ends (the commit): the import is still one transaction. Small files are not worth a thread. */
+/* A large import runs in two threads: this one reads the files and folds the text, a writer
+ * thread stores the units, a ring of units between them. Making a unit ready to be written (its
+ * packed row, hash and index entries: tp_tm_prep_make) is done by this thread when the ring is
+ * at least half full (the writer is behind), else by the writer, so that the work between
+ * reading and storing goes to whichever thread has time. A unit is freed by this thread, which
+ * allocated it, when its slot is used again. The store is one connection, used by the writer
+ * while it runs and by this thread only while the writer waits (a header) or after it ends
+ * (the commit): the import is still one transaction. Small files are not worth a thread. */
 #define QUEUE_UNITS 256
 #define PIPELINE_MIN_BYTES ((unsigned long long)1 << 20)
 
 typedef struct queued {
-    tp_tm_unit *unit;
+    tp_tm_unit *unit;     /* owned by the slot: freed when the slot is used again */
     const char *path;
     int64_t header_id;
+    tp_tm_prep *prep;     /* the slot's own, kept from unit to unit */
+    int prepared;         /* prep holds the unit made ready */
 } queued;
 
 typedef struct pipeline {
     pthread_mutex_t mu;
     pthread_cond_t more;  /* a unit was queued, or the reading ended */
-    pthread_cond_t room;  /* the writer took a unit or finished one */
+    pthread_cond_t room;  /* the writer finished a unit */
     pthread_t writer;
     queued q[QUEUE_UNITS];
-    size_t head, n;
-    int busy;             /* the writer is storing a unit */
+    size_t head, n;       /* the units queued and not yet stored: q[head] is being stored */
     int writer_waits;     /* the writer waits for units: tell it when there are some */
     int reader_waits;     /* this thread waits for room or for the writer to finish */
     int done;             /* no more units will come */
@@ -857,17 +862,37 @@ static tp_status at_unit(tp_error *err, tp_status st, const char *path, unsigned
     return tp_error_at(err, st == TP_ERR_ARG ? TP_ERR_INPUT : st, path, line, 0, "%s", msg);
 }
 
-/* Stores one unit, counting it when merged. */
-static tp_status store_unit(import_ctx *ic, tp_tm_unit *u, const char *path, int64_t header_id,
-                            tp_error *err)
+/* Counts a unit the store found it already had. */
+static void count_merged(import_ctx *ic, const tp_tm_unit *u, int merged)
 {
-    int merged = 0;
-    tp_status st = tp_store_tm_add_unit(ic->store, u, header_id, &merged, err);
-    if (st)
-        return at_unit(err, st, path, u->line);
     ic->merged += merged;
     if (merged)
         ic->merged_variants += (long)u->variant_count;
+}
+
+/* Stores one unit as it is read (no writer thread). */
+static tp_status store_unit(import_ctx *ic, tp_tm_unit *u, tp_error *err)
+{
+    int merged = 0;
+    tp_status st = tp_store_tm_add_unit(ic->store, u, ic->header_id, &merged, err);
+    if (st)
+        return at_unit(err, st, ic->path, u->line);
+    count_merged(ic, u, merged);
+    return TP_OK;
+}
+
+/* The writer's part of a queued unit: made ready unless the reader did, then stored. */
+static tp_status store_queued(import_ctx *ic, queued *item, tp_error *err)
+{
+    tp_status st = item->prepared ? TP_OK : tp_tm_prep_make(item->prep, item->unit, err);
+    int merged = 0;
+    if (!st)
+        st = tp_store_tm_add_prepared(ic->store, item->unit, item->prep, item->header_id, &merged,
+                                      err);
+    tp_tm_prep_trim(item->prep);
+    if (st)
+        return at_unit(err, st, item->path, item->unit->line);
+    count_merged(ic, item->unit, merged);
     return TP_OK;
 }
 
@@ -884,17 +909,15 @@ static void *writer_run(void *p)
         }
         if (!pl->n)
             break;
-        queued item = pl->q[pl->head];
-        pl->head = (pl->head + 1) % QUEUE_UNITS;
-        pl->n--;
-        pl->busy = 1;
+        queued *item = &pl->q[pl->head];
         int skip = pl->st || pl->stop;
         pthread_mutex_unlock(&pl->mu);
         tp_error e;
-        tp_status st = skip ? TP_OK : store_unit(ic, item.unit, item.path, item.header_id, &e);
-        tp_tm_unit_free(item.unit);
+        tp_status st = skip ? TP_OK : store_queued(ic, item, &e);
         pthread_mutex_lock(&pl->mu);
-        pl->busy = 0;
+        /* The slot leaves the ring only now: the reader does not reuse it while it is read. */
+        pl->head = (pl->head + 1) % QUEUE_UNITS;
+        pl->n--;
         if (st && !pl->st) {
             pl->st = st;
             pl->err = e;
@@ -921,7 +944,7 @@ static tp_status pipeline_drain(pipeline *pl, tp_error *err)
 {
     pthread_mutex_lock(&pl->mu);
     pthread_cond_signal(&pl->more);   /* fewer units than a batch may be waiting */
-    while ((pl->n || pl->busy) && !pl->st) {
+    while (pl->n && !pl->st) {
         pl->reader_waits = 1;
         pthread_cond_wait(&pl->room, &pl->mu);
         pl->reader_waits = 0;
@@ -959,7 +982,7 @@ static tp_status import_unit(void *p, tp_tm_unit *u, tp_error *err)
     import_ctx *ic = p;
     pipeline *pl = ic->pipe;
     if (!pl) {
-        tp_status st = store_unit(ic, u, ic->path, ic->header_id, err);
+        tp_status st = store_unit(ic, u, err);
         tp_tm_unit_free(u);
         return st;
     }
@@ -981,7 +1004,22 @@ static tp_status import_unit(void *p, tp_tm_unit *u, tp_error *err)
         tp_tm_unit_free(u);
         return st;
     }
-    pl->q[(pl->head + pl->n) % QUEUE_UNITS] = (queued){u, ic->path, ic->header_id};
+    /* The slot past the ring's end is this thread's until it is queued. */
+    queued *slot = &pl->q[(pl->head + pl->n) % QUEUE_UNITS];
+    int behind = pl->n >= QUEUE_UNITS / 2;
+    pthread_mutex_unlock(&pl->mu);
+    tp_tm_unit_free(slot->unit);
+    *slot = (queued){u, ic->path, ic->header_id, slot->prep, 0};
+    if (behind) {
+        if ((st = tp_tm_prep_make(slot->prep, u, err))) {
+            st = at_unit(err, st, ic->path, u->line);
+            slot->unit = NULL;
+            tp_tm_unit_free(u);
+            return st;
+        }
+        slot->prepared = 1;
+    }
+    pthread_mutex_lock(&pl->mu);
     pl->n++;
     /* The writer is woken with a batch of units, not each one. */
     if (pl->writer_waits && pl->n >= QUEUE_UNITS / 4)
@@ -1005,6 +1043,18 @@ static void import_progress(void *p, unsigned long long done, unsigned long long
         ic->user->progress(ic->user->ctx, done, total);
 }
 
+/* Frees the slots' units and buffers and pl (its thread ended, or never started). */
+static void pipeline_free(pipeline *pl)
+{
+    if (!pl)
+        return;
+    for (size_t i = 0; i < QUEUE_UNITS; i++) {
+        tp_tm_unit_free(pl->q[i].unit);
+        tp_tm_prep_free(pl->q[i].prep);
+    }
+    free(pl);
+}
+
 /* A writer thread for a large import, or NULL (then units are stored as they are read). */
 static pipeline *pipeline_start(import_ctx *ic, const char *const *paths, size_t count)
 {
@@ -1018,6 +1068,11 @@ static pipeline *pipeline_start(import_ctx *ic, const char *const *paths, size_t
     pipeline *pl = calloc(1, sizeof *pl);
     if (!pl)
         return NULL;
+    for (size_t i = 0; i < QUEUE_UNITS; i++)
+        if (!(pl->q[i].prep = tp_tm_prep_new())) {
+            pipeline_free(pl);
+            return NULL;
+        }
     if (pthread_mutex_init(&pl->mu, NULL) == 0) {
         if (pthread_cond_init(&pl->more, NULL) == 0) {
             if (pthread_cond_init(&pl->room, NULL) == 0) {
@@ -1031,18 +1086,8 @@ static pipeline *pipeline_start(import_ctx *ic, const char *const *paths, size_t
         }
         pthread_mutex_destroy(&pl->mu);
     }
-    free(pl);
+    pipeline_free(pl);
     return NULL;
-}
-
-static void pipeline_free(pipeline *pl)
-{
-    if (!pl)
-        return;
-    pthread_cond_destroy(&pl->room);
-    pthread_cond_destroy(&pl->more);
-    pthread_mutex_destroy(&pl->mu);
-    free(pl);
 }
 
 tp_status tp_tmx_import(tp_store *store, const char *const *paths, size_t count, unsigned flags,
@@ -1071,6 +1116,9 @@ tp_status tp_tmx_import(tp_store *store, const char *const *paths, size_t count,
         tp_status wst = pipeline_end(pl, st != TP_OK, err);
         if (!st)
             st = wst;
+        pthread_cond_destroy(&pl->room);
+        pthread_cond_destroy(&pl->more);
+        pthread_mutex_destroy(&pl->mu);
         pipeline_free(pl);
         ic.pipe = NULL;
     }
