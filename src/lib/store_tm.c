@@ -85,6 +85,8 @@ typedef struct unit_entries {
     uint32_t *check;      /* of a bucket entry */
     pending **slot;       /* where the list is pending (post_entries) */
     size_t n, cap;
+    uint64_t *grams;      /* scratch: a variant's grams (variant_entries) */
+    size_t grams_cap;
 } unit_entries;
 
 struct tp_store_tm {
@@ -551,12 +553,6 @@ static uint64_t variant_key(const char *lang, const char *body)
     return tp_tm_hash(body, strlen(body), h);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* The variants' keys, sorted, into keys (n of them); order-free, so the unit hash does not
  * depend on the order of the TUVs. */
 static void sorted_keys(const tp_tm_unit *u, uint64_t *keys)
@@ -565,7 +561,7 @@ static void sorted_keys(const tp_tm_unit *u, uint64_t *keys)
         keys[i] = variant_key(u->variants[i].lang,
                               content(u->variants[i].markup, u->variants[i].text));
     if (u->variant_count > 1)
-        qsort(keys, u->variant_count, sizeof *keys, cmp_u64);
+        tp_tm_sort_u64(keys, u->variant_count);
 }
 
 static uint64_t unit_hash(const uint64_t *keys, size_t n)
@@ -598,7 +594,7 @@ static int same_content(const tp_tm_unit *u, const uint64_t *keys, const void *b
     if (c.bad)
         same = 0;
     else if (n > 1)
-        qsort(other, n, sizeof *other, cmp_u64);
+        tp_tm_sort_u64(other, n);
     for (uint64_t i = 0; same && i < n; i++)
         same = other[i] == keys[i];
     free(other);
@@ -909,9 +905,9 @@ static tp_status flush_one(tp_store *s, const pending *e, int fresh, unsigned ch
     int bucket = (e->list & BUCKET_LIST) != 0;
     int64_t unit = 0;
     size_t pos = 0;
+    size_t run = 0;       /* where the entries not yet in out start in e->bytes */
     tp_status st = TP_OK;
     for (uint32_t k = 0; !st && k < e->n; k++) {
-        size_t start = pos;
         uint64_t du, seq;
         uint32_t check;
         if (!get_entry(e->bytes, e->len, &pos, bucket, &du, &seq, &check))
@@ -928,22 +924,27 @@ static tp_status flush_one(tp_store *s, const pending *e, int fresh, unsigned ch
                 memcpy(out + len, &check, 4);
                 len += 4;
             }
-        } else {
-            memcpy(out + len, e->bytes + start, pos - start);
-            len += pos - start;
+            run = pos;
         }
         last = unit;
         n++;
-        if (len >= CHUNK_BYTES) {
+        /* The entries after the first are copied as they are, a chunk at a time. */
+        if (len + (pos - run) >= CHUNK_BYTES) {
             if ((id & CHUNK_LAST) == CHUNK_LAST)
                 return tp_error_set(err, TP_ERR_STORE, "an index list is too long");
+            memcpy(out + len, e->bytes + run, pos - run);
+            len += pos - run;
+            run = pos;
             st = put_chunk(s, id++, n, last, out, len, replace, err);
             replace = 0;
             len = n = 0;
         }
     }
-    if (!st && n)
+    if (!st && n) {
+        memcpy(out + len, e->bytes + run, pos - run);
+        len += pos - run;
         st = put_chunk(s, id, n, last, out, len, replace, err);
+    }
     return st;
 }
 
@@ -1040,24 +1041,23 @@ static void entries_free(unit_entries *ue)
     free(ue->seq);
     free(ue->check);
     free(ue->slot);
+    free(ue->grams);
 }
 
 /* A variant's grams and its exact-text bucket. */
 static tp_status variant_entries(unit_entries *ue, size_t seq, const char *base, const char *fold,
                                  size_t flen)
 {
-    uint64_t *g = NULL;
     size_t n = 0;
-    if (tp_tm_grams(fold, base, TP_GRAMS_INDEX, &g, &n) || entries_room(ue, n + 1)) {
-        free(g);
+    if (tp_tm_grams_into(fold, base, TP_GRAMS_INDEX, &ue->grams, &ue->grams_cap, &n) ||
+        entries_room(ue, n + 1))
         return TP_ERR_NOMEM;
-    }
+    const uint64_t *g = ue->grams;
     for (size_t i = 0; i < n; i++) {
         ue->list[ue->n] = gram_list(g[i]);
         ue->seq[ue->n] = (uint32_t)seq;
         ue->check[ue->n++] = 0;
     }
-    free(g);
     uint64_t fh = fold_hash(base, fold, flen);
     ue->list[ue->n] = bucket_list(BUCKET_FOLD, fh);
     ue->seq[ue->n] = (uint32_t)seq;

@@ -194,10 +194,43 @@ static void add(grams *g, char tag, const char *s, size_t len)
     g->h[g->n++] = tp_tm_hash(s, len, tp_tm_hash(&tag, 1, g->seed));
 }
 
-static int cmp_u64(const void *a, const void *b)
+void tp_tm_sort_u64(uint64_t *a, size_t n)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
+    /* Quicksort on the larger side's loop, the smaller side's recursion (depth at most log n),
+     * insertion sort for short runs: a comparison is one instruction, not a call as in qsort. */
+    while (n > 16) {
+        uint64_t x = a[0], y = a[n / 2], z = a[n - 1];
+        uint64_t pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        size_t i = 0, j = n - 1;
+        for (;;) {
+            while (a[i] < pivot)
+                i++;
+            while (a[j] > pivot)
+                j--;
+            if (i >= j)
+                break;
+            uint64_t t = a[i];
+            a[i++] = a[j];
+            a[j--] = t;
+        }
+        /* a[0..j] <= pivot <= a[j+1..n-1], both sides non-empty. */
+        size_t left = j + 1;
+        if (left < n - left) {
+            tp_tm_sort_u64(a, left);
+            a += left;
+            n -= left;
+        } else {
+            tp_tm_sort_u64(a + left, n - left);
+            n = left;
+        }
+    }
+    for (size_t k = 1; k < n; k++) {
+        uint64_t v = a[k];
+        size_t j = k;
+        for (; j > 0 && a[j - 1] > v; j--)
+            a[j] = a[j - 1];
+        a[j] = v;
+    }
 }
 
 /* tp_utf8_next with ASCII taken in line: most of a memory's text is. */
@@ -220,7 +253,20 @@ static int is_cjk(int32_t c)
 tp_status tp_tm_grams(const char *fold, const char *lang, tp_gram_mode mode, uint64_t **out,
                       size_t *count)
 {
-    grams g = {NULL, 0, 0, tp_tm_hash(lang, strlen(lang), TP_TM_HASH_SEED), 0};
+    size_t cap = 0;
+    *out = NULL;
+    tp_status st = tp_tm_grams_into(fold, lang, mode, out, &cap, count);
+    if (st) {
+        free(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
+tp_status tp_tm_grams_into(const char *fold, const char *lang, tp_gram_mode mode, uint64_t **buf,
+                           size_t *cap, size_t *count)
+{
+    grams g = {*buf, 0, *cap, tp_tm_hash(lang, strlen(lang), TP_TM_HASH_SEED), 0};
     size_t len = strlen(fold);
     size_t i = 0;
     while (i < len) {
@@ -264,29 +310,17 @@ tp_status tp_tm_grams(const char *fold, const char *lang, tp_gram_mode mode, uin
             i = end;
         }
     }
-    if (g.failed) {
-        free(g.h);
+    *buf = g.h;
+    *cap = g.cap;
+    if (g.failed)
         return TP_ERR_NOMEM;
-    }
-    if (g.n > 32) {
-        qsort(g.h, g.n, sizeof *g.h, cmp_u64);
-    } else {
-        /* A sentence's grams are few: an insertion sort is quicker than qsort's calls. */
-        for (size_t k = 1; k < g.n; k++) {
-            uint64_t x = g.h[k];
-            size_t j = k;
-            for (; j > 0 && g.h[j - 1] > x; j--)
-                g.h[j] = g.h[j - 1];
-            g.h[j] = x;
-        }
-    }
+    tp_tm_sort_u64(g.h, g.n);
     size_t o = 0;
     for (size_t k = 0; k < g.n; k++)
         if (o == 0 || g.h[o - 1] != g.h[k])
             g.h[o++] = g.h[k];
     if (o > TP_TM_GRAMS_MAX)
         o = TP_TM_GRAMS_MAX;
-    *out = g.h;
     *count = o;
     return TP_OK;
 }

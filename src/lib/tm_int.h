@@ -27,6 +27,10 @@ void tp_tm_lang_base(const char *tag, char out[16]);
 uint64_t tp_tm_hash(const char *s, size_t n, uint64_t seed);
 #define TP_TM_HASH_SEED 0xcbf29ce484222325ULL
 
+/* Sorts n integers in ascending order (a sentence's grams, a unit's keys: short arrays, where
+ * qsort's call a comparison costs more than the sort). */
+void tp_tm_sort_u64(uint64_t *a, size_t n);
+
 typedef enum tp_gram_mode {
     TP_GRAMS_INDEX,       /* what a stored variant is indexed by */
     TP_GRAMS_PROBE        /* what a concordance query must share with every hit */
@@ -40,6 +44,12 @@ typedef enum tp_gram_mode {
  * the caller. */
 tp_status tp_tm_grams(const char *fold, const char *lang, tp_gram_mode mode, uint64_t **out,
                       size_t *count);
+
+/* tp_tm_grams into a buffer the caller keeps from one call to the next: *buf (malloc'd, *cap
+ * elements; both may start as NULL and 0) is grown as needed and stays the caller's, also on
+ * failure. */
+tp_status tp_tm_grams_into(const char *fold, const char *lang, tp_gram_mode mode, uint64_t **buf,
+                           size_t *cap, size_t *count);
 
 /* Sets the folded text of each variant of u that has none, with the store's normaliser: what
  * tp_store_tm_add_unit would do, but touching no table, so that a reader thread can do it while
