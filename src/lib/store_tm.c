@@ -12,18 +12,17 @@
  * their entries in memory, grouped by list, and the lists are written in key order at commit
  * (or when the memory held passes a ceiling): a row write per list and chunk rather than a
  * B-tree insert per gram and variant. */
-#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, madvise */
 #include "toponym/tm.h"
 #include "buf_int.h"
 #include "error_int.h"
 #include "norm_int.h"
+#include "pool_int.h"
 #include "store_int.h"
 #include "tm_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 
 #define SCOPE_HEADER 1                            /* tm_meta holds only headers' props now */
 
@@ -93,9 +92,15 @@ struct tp_store_tm {
     sqlite3_stmt *ins_header, *ins_unit, *ins_meta;
     sqlite3_stmt *get_unit, *all_units, *probe_list, *list_size, *last_unit;
     sqlite3_stmt *last_chunk, *put_chunk, *new_chunk;
-    pending *pend;        /* open addressing on list; n == 0 is an empty slot */
+    /* The pending lists: a table with open addressing on list (a slot is free while its
+     * bytes are NULL), their bytes in blocks of a pool. Both are read at random, a unit's
+     * entries each a cache miss away: they are on huge pages (pool_int.h), which took a
+     * quarter off storing a unit. */
+    pending *pend;
+    void *pend_base;      /* to free pend with */
     size_t pend_cap, pend_n;
-    size_t pend_bytes;    /* memory the pending entries hold */
+    tp_pool pool;
+    size_t pend_bytes;    /* memory the pending entries hold: the table and the pool */
     int pend_failed;      /* entries were lost (out of memory, failed write): only a rollback */
     /* Asked at the transaction's first unit: whether the memory had units and lists then. A
      * memory without units needs no probe for duplicates in the store, and lists that were
@@ -103,6 +108,7 @@ struct tp_store_tm {
     int asked, had_units, lists_empty;
     /* The units of this transaction, open addressing on the unit hash (0: empty slot). */
     struct seen_unit { uint64_t hash; int64_t id; } *seen;
+    void *seen_base;      /* to free seen with */
     size_t seen_cap, seen_n;
     tp_tm_prep *prep;     /* scratch: a unit being added on its own (add_unit) */
     tp_buf read_fold;     /* scratch: a stored variant's folded text (variant_fold) */
@@ -118,34 +124,6 @@ struct tp_tm_prep {
     unit_entries ue;      /* its index entries: each variant's, then the unit's bucket */
 };
 
-/* The hash tables of an import (pending lists, units seen) are read at random, a cache and
- * often a TLB miss a probe: tables of 2 MB and more are mapped apart and asked for huge pages,
- * which took a quarter off storing a unit. Zeroed; NULL when out of memory. */
-#define TABLE_MAP_MIN ((size_t)2 << 20)
-
-static void *table_alloc(size_t bytes)
-{
-    if (bytes < TABLE_MAP_MIN)
-        return calloc(1, bytes);
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED)
-        return NULL;
-#ifdef MADV_HUGEPAGE
-    madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-    return p;
-}
-
-static void table_free(void *p, size_t bytes)
-{
-    if (!p)
-        return;
-    if (bytes < TABLE_MAP_MIN)
-        free(p);
-    else
-        munmap(p, bytes);
-}
-
 /* Spreads a hash over a table's slots. */
 static uint64_t mix(uint64_t h)
 {
@@ -154,10 +132,9 @@ static uint64_t mix(uint64_t h)
 
 static void pending_free(struct tp_store_tm *t)
 {
-    for (size_t i = 0; i < t->pend_cap; i++)
-        free(t->pend[i].bytes);
-    table_free(t->pend, t->pend_cap * sizeof *t->pend);
-    t->pend = NULL;
+    tp_pool_free(&t->pool);
+    tp_huge_free(t->pend_base);
+    t->pend = t->pend_base = NULL;
     t->pend_cap = t->pend_n = t->pend_bytes = 0;
 }
 
@@ -165,8 +142,8 @@ static void pending_free(struct tp_store_tm *t)
 static void txn_reset(struct tp_store_tm *t)
 {
     pending_free(t);
-    table_free(t->seen, t->seen_cap * sizeof *t->seen);
-    t->seen = NULL;
+    tp_huge_free(t->seen_base);
+    t->seen = t->seen_base = NULL;
     t->seen_cap = t->seen_n = 0;
     t->asked = t->had_units = t->lists_empty = t->pend_failed = 0;
 }
@@ -638,7 +615,8 @@ static int seen_add(struct tp_store_tm *t, uint64_t hash, int64_t id)
 {
     if ((t->seen_n + 1) * 2 > t->seen_cap) {
         size_t cap = t->seen_cap ? t->seen_cap * 2 : 4096;
-        struct seen_unit *p = table_alloc(cap * sizeof *p);
+        void *base;
+        struct seen_unit *p = tp_huge_calloc(cap * sizeof *p, &base);
         if (!p)
             return -1;
         for (size_t i = 0; i < t->seen_cap; i++) {
@@ -649,8 +627,9 @@ static int seen_add(struct tp_store_tm *t, uint64_t hash, int64_t id)
                 h = (h + 1) & (cap - 1);
             p[h] = t->seen[i];
         }
-        table_free(t->seen, t->seen_cap * sizeof *t->seen);
+        tp_huge_free(t->seen_base);
         t->seen = p;
+        t->seen_base = base;
         t->seen_cap = cap;
     }
     size_t h = (size_t)(mix(hash | 1) >> 20) & (t->seen_cap - 1);
@@ -731,7 +710,8 @@ static int pending_grow(struct tp_store_tm *t, size_t need)
         cap *= 2;
     if (cap == t->pend_cap)
         return 0;
-    pending *p = table_alloc(cap * sizeof *p);
+    void *base;
+    pending *p = tp_huge_calloc(cap * sizeof *p, &base);
     if (!p)
         return -1;
     for (size_t i = 0; i < t->pend_cap; i++) {
@@ -742,9 +722,10 @@ static int pending_grow(struct tp_store_tm *t, size_t need)
             h = (h + 1) & (cap - 1);
         p[h] = t->pend[i];
     }
-    table_free(t->pend, t->pend_cap * sizeof *t->pend);
+    tp_huge_free(t->pend_base);
     t->pend_bytes += (cap - t->pend_cap) * sizeof *p;
     t->pend = p;
+    t->pend_base = base;
     t->pend_cap = cap;
     return 0;
 }
@@ -758,12 +739,13 @@ static pending *pending_slot(struct tp_store_tm *t, int64_t list)
         h = (h + 1) & (t->pend_cap - 1);
     pending *e = &t->pend[h];
     if (!e->bytes) {
-        if (!(e->bytes = malloc(32)))
+        size_t held = t->pool.held;
+        if (!(e->bytes = tp_pool_get(&t->pool, 0)))
             return NULL;
         e->list = list;
         e->cap = 32;
         t->pend_n++;
-        t->pend_bytes += 32;
+        t->pend_bytes += t->pool.held - held;
     }
     return e;
 }
@@ -774,13 +756,17 @@ static int pending_add(struct tp_store_tm *t, pending *e, int64_t unit, int64_t 
                        uint32_t check)
 {
     if (e->len + 24 > e->cap) {
-        uint32_t cap = e->cap * 2;
-        unsigned char *b = realloc(e->bytes, cap);
+        /* Blocks of the pool are 32 << k bytes: the next size up, the old block given back. */
+        unsigned k = (unsigned)__builtin_ctz(e->cap) - 5;
+        size_t held = t->pool.held;
+        unsigned char *b = tp_pool_get(&t->pool, k + 1);
         if (!b)
             return -1;
-        t->pend_bytes += cap - e->cap;
+        t->pend_bytes += t->pool.held - held;
+        memcpy(b, e->bytes, e->len);
+        tp_pool_put(&t->pool, e->bytes, k);
         e->bytes = b;
-        e->cap = cap;
+        e->cap *= 2;
     }
     uint64_t low = seq < 7 ? (uint64_t)seq : 7;
     e->len += (uint32_t)put_varint(e->bytes + e->len, (uint64_t)(unit - e->last_unit) << 3 | low);
