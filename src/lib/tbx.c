@@ -64,6 +64,7 @@ static tp_status fail_here(reader *r, const char *fmt, ...)
     return tp_error_at(r->err, TP_ERR_INPUT, r->path, line, col, "%s", msg);
 }
 
+/* The current node's local name; NULL only when libxml2 ran out of memory interning it. */
 static const char *name_of(reader *r)
 {
     return (const char *)xmlTextReaderConstLocalName(r->xr);
@@ -546,6 +547,10 @@ static tp_status read_tbx(const char *path, const tp_read_opts *o, tp_concept_fn
         skip = 0;
         int type = xmlTextReaderNodeType(r.xr);
         const char *name = name_of(&r);
+        if (!name && (type == XML_READER_TYPE_ELEMENT || type == XML_READER_TYPE_END_ELEMENT)) {
+            st = tp_error_nomem(err);   /* libxml2 could not intern the name */
+            break;
+        }
         if (type == XML_READER_TYPE_ELEMENT) {
             if (!seen_root) {
                 seen_root = 1;

@@ -107,9 +107,20 @@ static tp_status problem(reader *r, int skip, unsigned long line, const char *fm
     return TP_OK;
 }
 
+/* The current node's local name; NULL only when libxml2 ran out of memory interning it. */
 static const char *local_name(reader *r)
 {
     return (const char *)xmlTextReaderConstLocalName(r->xr);
+}
+
+/* The name of a node of the given type that the readers look at by name (element, end of
+ * element, entity reference), "" for other nodes; NULL when libxml2 ran out of memory. */
+static const char *node_name(reader *r, int type)
+{
+    return type == XML_READER_TYPE_ELEMENT || type == XML_READER_TYPE_END_ELEMENT ||
+                   type == XML_READER_TYPE_ENTITY_REFERENCE
+               ? local_name(r)
+               : "";
 }
 
 /* ---- checks on values ---- */
@@ -192,10 +203,14 @@ static tp_status read_attrs(reader *r, tp_tm_attr **attrs, size_t *count, const 
         if (xmlTextReaderIsNamespaceDecl(r->xr))
             continue;
         const char *name = (const char *)xmlTextReaderConstName(r->xr);
+        const char *value = (const char *)xmlTextReaderConstValue(r->xr);
+        if (!name || !value) {   /* libxml2 out of memory */
+            st = tp_error_nomem(r->err);
+            break;
+        }
         if ((skip1 && !strcmp(name, skip1)) || (skip2 && !strcmp(name, skip2)))
             continue;
-        st = tp_tm_attr_add(attrs, count, name, (const char *)xmlTextReaderConstValue(r->xr),
-                            r->err);
+        st = tp_tm_attr_add(attrs, count, name, value, r->err);
     } while (!st && xmlTextReaderMoveToNextAttribute(r->xr) == 1);
     xmlTextReaderMoveToElement(r->xr);
     return st;
@@ -389,11 +404,16 @@ static tp_status start_tag(reader *r, seg *s, const char *name, int empty)
         do {
             if (xmlTextReaderIsNamespaceDecl(r->xr))
                 continue;
-            if ((st = put(r, s, &s->markup, " ", 0)) ||
-                (st = put(r, s, &s->markup, (const char *)xmlTextReaderConstName(r->xr), 0)) ||
+            const char *an = (const char *)xmlTextReaderConstName(r->xr);
+            const char *av = (const char *)xmlTextReaderConstValue(r->xr);
+            if (!an || !av) {   /* libxml2 out of memory */
+                st = tp_error_nomem(r->err);
+                break;
+            }
+            if ((st = put(r, s, &s->markup, " ", 0)) || (st = put(r, s, &s->markup, an, 0)) ||
                 (st = put(r, s, &s->markup, "=\"", 0)))
                 break;
-            if (!s->too_long && escape(&s->markup, (const char *)xmlTextReaderConstValue(r->xr), 1))
+            if (!s->too_long && escape(&s->markup, av, 1))
                 st = put(r, s, &s->markup, "\xff", 0); /* past the ceiling: report it */
             if (!st)
                 st = put(r, s, &s->markup, "\"", 0);
@@ -431,8 +451,12 @@ static tp_status read_seg(reader *r, tp_tm_variant *v)
         int type = xmlTextReaderNodeType(r->xr);
         if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(r->xr) == seg_depth)
             break;
+        const char *name = node_name(r, type);
+        if (!name) {
+            st = tp_error_nomem(r->err);
+            break;
+        }
         if (type == XML_READER_TYPE_ELEMENT) {
-            const char *name = local_name(r);
             int known = 0;
             for (size_t k = 0; k < sizeof inline_names / sizeof inline_names[0]; k++)
                 known |= !strcmp(name, inline_names[k]);
@@ -468,7 +492,7 @@ static tp_status read_seg(reader *r, tp_tm_variant *v)
             if (depth > 0)
                 code -= stack[--depth] == 1;
             if (!(st = put(r, &s, &s.markup, "</", 0)) &&
-                !(st = put(r, &s, &s.markup, local_name(r), 0)))
+                !(st = put(r, &s, &s.markup, name, 0)))
                 st = put(r, &s, &s.markup, ">", 0);
         } else if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
                    type == XML_READER_TYPE_WHITESPACE ||
@@ -483,7 +507,7 @@ static tp_status read_seg(reader *r, tp_tm_variant *v)
                 st = put(r, &s, &s.text, t, 0);
         } else if (type == XML_READER_TYPE_ENTITY_REFERENCE) {
             st = problem(r, 1, 0, "entity reference &%s; in a segment (entities are not expanded)",
-                         local_name(r));
+                         name);
         }
     }
     if (!st && s.bpt.count)
@@ -740,8 +764,12 @@ static tp_status read_tmx(const char *path, unsigned flags, const tp_tmx_handler
     int rc, seen_root = 0;
     while (!st && (rc = xmlTextReaderRead(r.xr)) == 1) {
         int type = xmlTextReaderNodeType(r.xr);
+        const char *name = node_name(&r, type);
+        if (!name) {
+            st = tp_error_nomem(err);
+            break;
+        }
         if (type == XML_READER_TYPE_ELEMENT) {
-            const char *name = local_name(&r);
             int empty = xmlTextReaderIsEmptyElement(r.xr);
             if (!seen_root) {
                 seen_root = 1;
@@ -760,10 +788,9 @@ static tp_status read_tmx(const char *path, unsigned flags, const tp_tmx_handler
             if (!st && empty && strcmp(name, "seg") != 0)
                 st = end_element(&r, name);
         } else if (type == XML_READER_TYPE_END_ELEMENT) {
-            st = end_element(&r, local_name(&r));
+            st = end_element(&r, name);
         } else if (type == XML_READER_TYPE_ENTITY_REFERENCE && r.unit) {
-            st = problem(&r, 1, 0, "entity reference &%s; (entities are not expanded)",
-                         local_name(&r));
+            st = problem(&r, 1, 0, "entity reference &%s; (entities are not expanded)", name);
         }
     }
     if (!st && r.xml_status)
