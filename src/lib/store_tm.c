@@ -72,9 +72,14 @@ static uint32_t bucket_check(uint64_t hash)
 typedef struct pending {
     int64_t list;
     int64_t last_unit;
-    uint32_t n, len, cap;
-    unsigned char *bytes;
+    unsigned char *bytes;   /* a block of the pool of 32 << k bytes; NULL: a free slot */
+    uint32_t n;
+    uint32_t len : 27;      /* below the pool's largest block, 128 MB (PENDING_MAX flushes first) */
+    uint32_t k : 5;
 } pending;
+#define LEN_MASK ((1u << 27) - 1)
+/* Slots of 32 bytes, two a cache line (the table is on 2 MB boundaries): a probe is one miss. */
+_Static_assert(sizeof(pending) == 32, "a pending slot is half a cache line");
 
 /* The entries of one unit, made before any of them goes to the pending lists, so that a unit
  * that fails half-way leaves none behind. */
@@ -743,7 +748,7 @@ static pending *pending_slot(struct tp_store_tm *t, int64_t list)
         if (!(e->bytes = tp_pool_get(&t->pool, 0)))
             return NULL;
         e->list = list;
-        e->cap = 32;
+        e->k = 0;
         t->pend_n++;
         t->pend_bytes += t->pool.held - held;
     }
@@ -755,9 +760,9 @@ static pending *pending_slot(struct tp_store_tm *t, int64_t list)
 static int pending_add(struct tp_store_tm *t, pending *e, int64_t unit, int64_t seq,
                        uint32_t check)
 {
-    if (e->len + 24 > e->cap) {
-        /* Blocks of the pool are 32 << k bytes: the next size up, the old block given back. */
-        unsigned k = (unsigned)__builtin_ctz(e->cap) - 5;
+    if ((size_t)e->len + 24 > (size_t)32 << e->k) {
+        /* The next size up, the old block given back. */
+        unsigned k = e->k;
         size_t held = t->pool.held;
         unsigned char *b = tp_pool_get(&t->pool, k + 1);
         if (!b)
@@ -766,16 +771,19 @@ static int pending_add(struct tp_store_tm *t, pending *e, int64_t unit, int64_t 
         memcpy(b, e->bytes, e->len);
         tp_pool_put(&t->pool, e->bytes, k);
         e->bytes = b;
-        e->cap *= 2;
+        e->k = (k + 1) & 31u;
     }
+    /* The block has room for the entry (at most 16 bytes), so len stays below 2^27. */
+    uint32_t len = e->len;
     uint64_t low = seq < 7 ? (uint64_t)seq : 7;
-    e->len += (uint32_t)put_varint(e->bytes + e->len, (uint64_t)(unit - e->last_unit) << 3 | low);
+    len += (uint32_t)put_varint(e->bytes + len, (uint64_t)(unit - e->last_unit) << 3 | low);
     if (low == 7)
-        e->len += (uint32_t)put_varint(e->bytes + e->len, (uint64_t)(seq - 7));
+        len += (uint32_t)put_varint(e->bytes + len, (uint64_t)(seq - 7));
     if (e->list & BUCKET_LIST) {
-        memcpy(e->bytes + e->len, &check, 4);
-        e->len += 4;
+        memcpy(e->bytes + len, &check, 4);
+        len += 4;
     }
+    e->len = len & LEN_MASK;
     e->last_unit = unit;
     e->n++;
     return 0;
