@@ -20,6 +20,7 @@
 #include "store_int.h"
 #include "tm_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -96,7 +97,7 @@ typedef struct unit_entries {
 struct tp_store_tm {
     sqlite3_stmt *ins_header, *ins_unit, *ins_meta;
     sqlite3_stmt *get_unit, *all_units, *probe_list, *list_size, *last_unit;
-    sqlite3_stmt *last_chunk, *put_chunk, *new_chunk;
+    sqlite3_stmt *last_chunk, *put_chunk, *new_chunk, *new_chunks;
     /* The pending lists: a table with open addressing on list (a slot is free while its
      * bytes are NULL), their bytes in blocks of a pool. Both are read at random, a unit's
      * entries each a cache miss away: they are on huge pages (pool_int.h), which took a
@@ -160,7 +161,7 @@ void tp_store_tm_close(tp_store *s)
     struct tp_store_tm *t = s->tm;
     sqlite3_stmt *all[] = {t->ins_header, t->ins_unit,   t->ins_meta,   t->get_unit,
                            t->all_units,  t->probe_list, t->list_size,  t->last_unit,
-                           t->last_chunk, t->put_chunk,  t->new_chunk};
+                           t->last_chunk, t->put_chunk,  t->new_chunk,  t->new_chunks};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(all[i]);
     txn_reset(t);
@@ -168,6 +169,20 @@ void tp_store_tm_close(tp_store *s)
     tp_buf_free(&t->read_fold);
     free(t);
     s->tm = NULL;
+}
+
+/* New chunk rows go in BATCH_ROWS to a statement: a statement's cursor stays at the end of
+ * the table between its rows, so that each row is an append rather than a search from the
+ * root (the search and the statement's own overhead were most of writing a row). */
+#define BATCH_ROWS 64
+
+static tp_status prepare_new_chunks(tp_store *s, sqlite3_stmt **q, tp_error *err)
+{
+    char sql[64 + BATCH_ROWS * 10];
+    size_t n = (size_t)snprintf(sql, sizeof sql, "INSERT INTO tm_list(id, n, last, ids) VALUES ");
+    for (int i = 0; i < BATCH_ROWS; i++)
+        n += (size_t)snprintf(sql + n, sizeof sql - n, "%s(?,?,?,?)", i ? "," : "");
+    return tp_store_prepare(s, q, sql, err);
 }
 
 /* Prepares the statements on first use, so that glossary-only sessions pay nothing. */
@@ -206,6 +221,7 @@ static tp_status tm(tp_store *s, int write, tp_error *err)
                                "ORDER BY id DESC LIMIT 1", err)) ||
         (st = tp_store_prepare(s, &t->new_chunk,
                                "INSERT INTO tm_list(id, n, last, ids) VALUES(?1,?2,?3,?4)", err)) ||
+        (st = prepare_new_chunks(s, &t->new_chunks, err)) ||
         (st = tp_store_prepare(s, &t->put_chunk,
                                "INSERT OR REPLACE INTO tm_list(id, n, last, ids) VALUES(?1,?2,?3,?4)",
                                err)))
@@ -847,24 +863,68 @@ static tp_status walk_list(tp_store *s, int64_t list, size_t limit, entry_fn fn,
     return st;
 }
 
-/* Writes a chunk: over the stored one when replace is set, else as a new row (a plain insert at
- * the end of the table costs far less than one that looks for a row to replace). */
-static tp_status put_chunk(tp_store *s, int64_t id, size_t n, int64_t last,
-                           const unsigned char *ids, size_t len, int replace, tp_error *err)
+/* New chunk rows waiting for their batch (BATCH_ROWS). A chunk made in flush_one's buffer is
+ * copied into the row's own room; a list's pending bytes are pointed to (they live until the
+ * flush ends). */
+typedef struct chunk_row {
+    int64_t id, last;
+    size_t n, len;
+    const unsigned char *ids;
+} chunk_row;
+
+typedef struct chunk_batch {
+    chunk_row rows[BATCH_ROWS];
+    size_t count;
+    unsigned char room[BATCH_ROWS][CHUNK_BYTES + 32];
+} chunk_batch;
+
+static tp_status write_rows(tp_store *s, chunk_batch *b, tp_error *err)
 {
-    sqlite3_stmt *q = replace ? s->tm->put_chunk : s->tm->new_chunk;
-    sqlite3_bind_int64(q, 1, id);
-    sqlite3_bind_int64(q, 2, (sqlite3_int64)n);
-    sqlite3_bind_int64(q, 3, last);
-    sqlite3_bind_blob(q, 4, ids, (int)len, SQLITE_STATIC);
-    return tp_store_step_done(s, q, err, "cannot write the segment index");
+    sqlite3_stmt *q = b->count == BATCH_ROWS ? s->tm->new_chunks : s->tm->new_chunk;
+    tp_status st = TP_OK;
+    for (size_t i = 0; !st && i < b->count; i++) {
+        /* The batch statement takes every row at once, the single one a row a step. */
+        int at = q == s->tm->new_chunks ? (int)i * 4 : 0;
+        const chunk_row *r = &b->rows[i];
+        sqlite3_bind_int64(q, at + 1, r->id);
+        sqlite3_bind_int64(q, at + 2, (sqlite3_int64)r->n);
+        sqlite3_bind_int64(q, at + 3, r->last);
+        sqlite3_bind_blob(q, at + 4, r->ids, (int)r->len, SQLITE_STATIC);
+        if (q == s->tm->new_chunk || i + 1 == b->count)
+            st = tp_store_step_done(s, q, err, "cannot write the segment index");
+    }
+    b->count = 0;
+    return st;
+}
+
+/* Writes a chunk: over the stored one when replace is set (a statement of its own), else as a
+ * new row, in a batch. copy: ids is flush_one's buffer, reused for the next chunk. */
+static tp_status put_chunk(tp_store *s, chunk_batch *b, int64_t id, size_t n, int64_t last,
+                           const unsigned char *ids, size_t len, int replace, int copy,
+                           tp_error *err)
+{
+    if (replace) {
+        sqlite3_stmt *q = s->tm->put_chunk;
+        sqlite3_bind_int64(q, 1, id);
+        sqlite3_bind_int64(q, 2, (sqlite3_int64)n);
+        sqlite3_bind_int64(q, 3, last);
+        sqlite3_bind_blob(q, 4, ids, (int)len, SQLITE_STATIC);
+        return tp_store_step_done(s, q, err, "cannot write the segment index");
+    }
+    chunk_row *r = &b->rows[b->count];
+    if (copy) {
+        memcpy(b->room[b->count], ids, len);
+        ids = b->room[b->count];
+    }
+    *r = (chunk_row){id, last, n, len, ids};
+    return ++b->count == BATCH_ROWS ? write_rows(s, b, err) : TP_OK;
 }
 
 /* Appends one list's pending entries to its stored chunks: into the last chunk while it has
  * room, then in new chunks. Entries are copied as they are, but for the first, whose delta is
  * made from the stored list's last unit. out has room for CHUNK_BYTES + 32. */
-static tp_status flush_one(tp_store *s, const pending *e, int fresh, unsigned char *out,
-                           tp_error *err)
+static tp_status flush_one(tp_store *s, chunk_batch *b, const pending *e, int fresh,
+                           unsigned char *out, tp_error *err)
 {
     int64_t first = e->list << CHUNK_BITS, id = first, last = 0;
     size_t len = 0, n = 0;
@@ -895,7 +955,7 @@ static tp_status flush_one(tp_store *s, const pending *e, int fresh, unsigned ch
     /* A list new to the store that fits one chunk (most of them) goes in as it is: its first
      * delta is already from unit 0. */
     if (len == 0 && last == 0 && id == first && e->len < CHUNK_BYTES)
-        return put_chunk(s, id, e->n, e->last_unit, e->bytes, e->len, 0, err);
+        return put_chunk(s, b, id, e->n, e->last_unit, e->bytes, e->len, 0, 0, err);
     int bucket = (e->list & BUCKET_LIST) != 0;
     int64_t unit = 0;
     size_t pos = 0;
@@ -929,7 +989,7 @@ static tp_status flush_one(tp_store *s, const pending *e, int fresh, unsigned ch
             memcpy(out + len, e->bytes + run, pos - run);
             len += pos - run;
             run = pos;
-            st = put_chunk(s, id++, n, last, out, len, replace, err);
+            st = put_chunk(s, b, id++, n, last, out, len, replace, 1, err);
             replace = 0;
             len = n = 0;
         }
@@ -937,7 +997,7 @@ static tp_status flush_one(tp_store *s, const pending *e, int fresh, unsigned ch
     if (!st && n) {
         memcpy(out + len, e->bytes + run, pos - run);
         len += pos - run;
-        st = put_chunk(s, id, n, last, out, len, replace, err);
+        st = put_chunk(s, b, id, n, last, out, len, replace, 1, err);
     }
     return st;
 }
@@ -965,7 +1025,10 @@ static tp_status flush(tp_store *s, int last, tp_error *err)
     /* In list order, so that the B-tree is written from one end to the other. */
     pending **order = malloc(t->pend_n * sizeof *order);
     unsigned char *out = malloc(CHUNK_BYTES + 32);
-    tp_status st = order && out ? TP_OK : tp_error_nomem(err);
+    chunk_batch *b = malloc(sizeof *b);
+    tp_status st = order && out && b ? TP_OK : tp_error_nomem(err);
+    if (b)
+        b->count = 0;
     size_t n = 0;
     for (size_t i = 0; !st && i < t->pend_cap; i++)
         if (t->pend[i].n)
@@ -974,9 +1037,12 @@ static tp_status flush(tp_store *s, int last, tp_error *err)
         qsort(order, n, sizeof *order, by_list);
     int fresh = t->asked && t->lists_empty;
     for (size_t i = 0; !st && i < n; i++)
-        st = flush_one(s, order[i], fresh, out, err);
+        st = flush_one(s, b, order[i], fresh, out, err);
+    if (!st)
+        st = write_rows(s, b, err);
     free(order);
     free(out);
+    free(b);
     if (st) {
         t->pend_failed = 1;   /* part of the lists may be written: only a rollback is right */
         return st;
