@@ -136,8 +136,17 @@ static uint64_t mix(uint64_t h)
     return h * 0x9E3779B97F4A7C15ULL;
 }
 
+/* A pending list's block of 32 << k bytes comes from the pool below this class (64 KB), from
+ * malloc from it on: realloc grows a large block in place or by moving its pages, where the
+ * pool would keep each size a list outgrew (as much again as the list: a third of the memory
+ * of a 1M import). Large lists are few, and their tails are in the cache anyway. */
+#define POOL_LARGE_K 11
+
 static void pending_free(struct tp_store_tm *t)
 {
+    for (size_t i = 0; i < t->pend_cap; i++)
+        if (t->pend[i].bytes && t->pend[i].k >= POOL_LARGE_K)
+            free(t->pend[i].bytes);
     tp_pool_free(&t->pool);
     tp_huge_free(t->pend_base);
     t->pend = t->pend_base = NULL;
@@ -779,13 +788,27 @@ static int pending_add(struct tp_store_tm *t, pending *e, int64_t unit, int64_t 
     if ((size_t)e->len + 24 > (size_t)32 << e->k) {
         /* The next size up, the old block given back. */
         unsigned k = e->k;
-        size_t held = t->pool.held;
-        unsigned char *b = tp_pool_get(&t->pool, k + 1);
-        if (!b)
-            return -1;
-        t->pend_bytes += t->pool.held - held;
-        memcpy(b, e->bytes, e->len);
-        tp_pool_put(&t->pool, e->bytes, k);
+        unsigned char *b;
+        if (k + 1 >= TP_POOL_CLASSES) {
+            return -1;   /* 128 MB in one list: PENDING_MAX flushes long before */
+        } else if (k + 1 >= POOL_LARGE_K) {
+            b = k >= POOL_LARGE_K ? realloc(e->bytes, (size_t)32 << (k + 1))
+                                  : malloc((size_t)32 << (k + 1));
+            if (!b)
+                return -1;
+            t->pend_bytes += (size_t)32 << k;
+            if (k < POOL_LARGE_K) {
+                memcpy(b, e->bytes, e->len);
+                tp_pool_put(&t->pool, e->bytes, k);
+            }
+        } else {
+            size_t held = t->pool.held;
+            if (!(b = tp_pool_get(&t->pool, k + 1)))
+                return -1;
+            t->pend_bytes += t->pool.held - held;
+            memcpy(b, e->bytes, e->len);
+            tp_pool_put(&t->pool, e->bytes, k);
+        }
         e->bytes = b;
         e->k = (k + 1) & 31u;
     }
