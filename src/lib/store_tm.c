@@ -37,6 +37,11 @@
 #define CHUNK_BITS 12                             /* a chunk's row id: list << 12 | chunk */
 #define CHUNK_LAST ((1 << CHUNK_BITS) - 1)
 #define PENDING_MAX ((size_t)128 * 1024 * 1024)   /* entries held in memory before a flush */
+/* New rows of a bulk import (index chunks, units) go in BATCH_ROWS to a statement: its cursor
+ * stays at the end of the table between its rows, so that each row is an append rather than a
+ * search from the root (the search and the statement's own overhead were most of writing a
+ * row). */
+#define BATCH_ROWS 64
 #define TM_BULK_CACHE_KB "-16384"                 /* page cache while a bulk import adds units */
 
 /* The lists' keys (below 2^51): an n-gram's list is its hash's top 50 bits; a bucket list has
@@ -97,7 +102,7 @@ typedef struct unit_entries {
 struct tp_store_tm {
     sqlite3_stmt *ins_header, *ins_unit, *ins_meta;
     sqlite3_stmt *get_unit, *all_units, *probe_list, *list_size, *last_unit;
-    sqlite3_stmt *last_chunk, *put_chunk, *new_chunk, *new_chunks;
+    sqlite3_stmt *last_chunk, *put_chunk, *new_chunk, *new_chunks, *new_units;
     /* The pending lists: a table with open addressing on list (a slot is free while its
      * bytes are NULL), their bytes in blocks of a pool. Both are read at random, a unit's
      * entries each a cache miss away: they are on huge pages (pool_int.h), which took a
@@ -116,6 +121,16 @@ struct tp_store_tm {
     struct seen_unit { uint64_t hash; int64_t id; } *seen;
     void *seen_base;      /* to free seen with */
     size_t seen_cap, seen_n;
+    /* The rows of a bulk import's units, written BATCH_ROWS at a time (as chunk rows are, and
+     * for the same reason) with ids given out here from next_unit (0: not known yet). */
+    struct unit_row {
+        int64_t id, header_id;
+        uint64_t hash;
+        size_t variants;
+        tp_buf body;
+    } *rows;
+    size_t row_n;
+    int64_t next_unit;
     tp_tm_prep *prep;     /* scratch: a unit being added on its own (add_unit) */
     tp_buf read_fold;     /* scratch: a stored variant's folded text (variant_fold) */
 };
@@ -161,6 +176,8 @@ static void txn_reset(struct tp_store_tm *t)
     t->seen = t->seen_base = NULL;
     t->seen_cap = t->seen_n = 0;
     t->asked = t->had_units = t->lists_empty = t->pend_failed = 0;
+    t->row_n = 0;
+    t->next_unit = 0;
 }
 
 void tp_store_tm_close(tp_store *s)
@@ -170,27 +187,32 @@ void tp_store_tm_close(tp_store *s)
     struct tp_store_tm *t = s->tm;
     sqlite3_stmt *all[] = {t->ins_header, t->ins_unit,   t->ins_meta,   t->get_unit,
                            t->all_units,  t->probe_list, t->list_size,  t->last_unit,
-                           t->last_chunk, t->put_chunk,  t->new_chunk,  t->new_chunks};
+                           t->last_chunk, t->put_chunk,  t->new_chunk,  t->new_chunks,
+                           t->new_units};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         sqlite3_finalize(all[i]);
     txn_reset(t);
+    if (t->rows)
+        for (size_t i = 0; i < BATCH_ROWS; i++)
+            tp_buf_free(&t->rows[i].body);
+    free(t->rows);
     tp_tm_prep_free(t->prep);
     tp_buf_free(&t->read_fold);
     free(t);
     s->tm = NULL;
 }
 
-/* New chunk rows go in BATCH_ROWS to a statement: a statement's cursor stays at the end of
- * the table between its rows, so that each row is an append rather than a search from the
- * root (the search and the statement's own overhead were most of writing a row). */
-#define BATCH_ROWS 64
 
-static tp_status prepare_new_chunks(tp_store *s, sqlite3_stmt **q, tp_error *err)
+/* INSERT INTO table(columns) VALUES (?, ...) with BATCH_ROWS rows of width values. */
+static tp_status prepare_batch(tp_store *s, sqlite3_stmt **q, const char *into, int width,
+                               tp_error *err)
 {
-    char sql[64 + BATCH_ROWS * 10];
-    size_t n = (size_t)snprintf(sql, sizeof sql, "INSERT INTO tm_list(id, n, last, ids) VALUES ");
+    char sql[128 + BATCH_ROWS * 16];
+    size_t n = (size_t)snprintf(sql, sizeof sql, "INSERT INTO %s VALUES ", into);
     for (int i = 0; i < BATCH_ROWS; i++)
-        n += (size_t)snprintf(sql + n, sizeof sql - n, "%s(?,?,?,?)", i ? "," : "");
+        for (int k = 0; k < width; k++)
+            n += (size_t)snprintf(sql + n, sizeof sql - n, "%s?%s", k ? "," : i ? ",(" : "(",
+                                  k + 1 == width ? ")" : "");
     return tp_store_prepare(s, q, sql, err);
 }
 
@@ -230,7 +252,9 @@ static tp_status tm(tp_store *s, int write, tp_error *err)
                                "ORDER BY id DESC LIMIT 1", err)) ||
         (st = tp_store_prepare(s, &t->new_chunk,
                                "INSERT INTO tm_list(id, n, last, ids) VALUES(?1,?2,?3,?4)", err)) ||
-        (st = prepare_new_chunks(s, &t->new_chunks, err)) ||
+        (st = prepare_batch(s, &t->new_chunks, "tm_list(id, n, last, ids)", 4, err)) ||
+        (st = prepare_batch(s, &t->new_units, "tm_unit(id, header_id, hash, variants, body)", 5,
+                            err)) ||
         (st = tp_store_prepare(s, &t->put_chunk,
                                "INSERT OR REPLACE INTO tm_list(id, n, last, ids) VALUES(?1,?2,?3,?4)",
                                err)))
@@ -625,9 +649,35 @@ static int same_content(const tp_tm_unit *u, const uint64_t *keys, const void *b
     return same && !c.bad;
 }
 
+/* Writes the unit rows waiting for their batch. */
+static tp_status write_unit_rows(tp_store *s, tp_error *err)
+{
+    struct tp_store_tm *t = s->tm;
+    sqlite3_stmt *q = t->row_n == BATCH_ROWS ? t->new_units : t->ins_unit;
+    tp_status st = TP_OK;
+    for (size_t i = 0; !st && i < t->row_n; i++) {
+        int at = q == t->new_units ? (int)i * 5 : 0;
+        const struct unit_row *r = &t->rows[i];
+        sqlite3_bind_int64(q, at + 1, r->id);
+        if (r->header_id)
+            sqlite3_bind_int64(q, at + 2, r->header_id);
+        else
+            sqlite3_bind_null(q, at + 2);
+        sqlite3_bind_int64(q, at + 3, (sqlite3_int64)r->hash);
+        sqlite3_bind_int64(q, at + 4, (sqlite3_int64)r->variants);
+        sqlite3_bind_blob(q, at + 5, r->body.data, (int)r->body.len, SQLITE_STATIC);
+        if (q == t->ins_unit || i + 1 == t->row_n)
+            st = tp_store_step_done(s, q, err, "cannot store unit");
+    }
+    t->row_n = 0;
+    return st;
+}
+
 /* Whether stored unit id holds u's content; -1 when it cannot be read. */
 static int same_unit(tp_store *s, int64_t id, const tp_tm_unit *u, const uint64_t *keys)
 {
+    if (s->tm->row_n && write_unit_rows(s, NULL))
+        return -1;   /* the unit may be among the rows not written yet */
     sqlite3_stmt *q = s->tm->get_unit;
     sqlite3_bind_int64(q, 1, id);
     int same = -1;
@@ -1043,14 +1093,21 @@ static tp_status flush(tp_store *s, int last, tp_error *err)
     if (t->pend_failed)
         return tp_error_set(err, TP_ERR_STORE, "the segment index could not be written (out of "
                                                "memory or a failed write): rolled back");
+    if (t->row_n) {
+        tp_status st = write_unit_rows(s, err);
+        if (st) {
+            t->pend_failed = 1;
+            return st;
+        }
+    }
     if (!t->pend_n) {
         if (last)
             txn_reset(t);
         return TP_OK;
     }
-    /* In list order, so that the B-tree is written from one end to the other. */
-    /* The keys sorted alone (a comparison is an instruction, not a call that reads two slots),
-     * each slot found again by its key. */
+    /* In list order, so that the B-tree is written from one end to the other: the keys sorted
+     * alone (a comparison is an instruction, not a call that reads two slots), each slot found
+     * again by its key. */
     uint64_t *order = malloc(t->pend_n * sizeof *order);
     unsigned char *out = malloc(CHUNK_BYTES + 32);
     chunk_batch *b = malloc(sizeof *b);
@@ -1310,7 +1367,23 @@ tp_status tp_tm_prep_make(tp_tm_prep *p, const tp_tm_unit *u, tp_error *err)
 static tp_status insert_unit(tp_store *s, tp_tm_unit *u, const tp_tm_prep *p, int64_t id,
                              int64_t header_id, tp_error *err)
 {
-    sqlite3_stmt *q = s->tm->ins_unit;
+    struct tp_store_tm *t = s->tm;
+    if (s->bulk && !id && t->next_unit) {
+        /* A bulk import's row waits for its batch. */
+        if (!t->rows && !(t->rows = calloc(BATCH_ROWS, sizeof *t->rows)))
+            return tp_error_nomem(err);
+        struct unit_row *r = &t->rows[t->row_n];
+        tp_buf_reset(&r->body);
+        if (tp_buf_append(&r->body, p->body.data, p->body.len))
+            return tp_error_nomem(err);
+        *r = (struct unit_row){t->next_unit, header_id, p->hash, u->variant_count, r->body};
+        t->row_n++;
+        u->id = t->next_unit++;
+        for (size_t i = 0; i < u->variant_count; i++)
+            u->variants[i].id = VARIANT_ID(u->id, i);
+        return t->row_n == BATCH_ROWS ? write_unit_rows(s, err) : TP_OK;
+    }
+    sqlite3_stmt *q = t->ins_unit;
     if (id)
         sqlite3_bind_int64(q, 1, id);
     else
@@ -1366,6 +1439,12 @@ static tp_status ask(tp_store *s, tp_error *err)
     t->lists_empty = !sqlite3_column_int(q, 1);
     sqlite3_finalize(q);
     t->asked = 1;
+    /* The ids a bulk import gives its units (insert_unit). */
+    int64_t last = 0;
+    tp_status st = s->bulk ? tp_store_tm_last_unit(s, &last, err) : TP_OK;
+    if (st)
+        return st;
+    t->next_unit = s->bulk ? last + 1 : 0;
     /* A memory's rows and lists go in at the end of their tables: the large page cache of a
      * bulk transaction would only hold written pages (at 1M units it was most of the import's
      * memory). The end of the transaction sets the cache back. */
