@@ -252,9 +252,6 @@ static tp_status tm(tp_store *s, int write, tp_error *err)
                                "ORDER BY id DESC LIMIT 1", err)) ||
         (st = tp_store_prepare(s, &t->new_chunk,
                                "INSERT INTO tm_list(id, n, last, ids) VALUES(?1,?2,?3,?4)", err)) ||
-        (st = prepare_batch(s, &t->new_chunks, "tm_list(id, n, last, ids)", 4, err)) ||
-        (st = prepare_batch(s, &t->new_units, "tm_unit(id, header_id, hash, variants, body)", 5,
-                            err)) ||
         (st = tp_store_prepare(s, &t->put_chunk,
                                "INSERT OR REPLACE INTO tm_list(id, n, last, ids) VALUES(?1,?2,?3,?4)",
                                err)))
@@ -653,8 +650,13 @@ static int same_content(const tp_tm_unit *u, const uint64_t *keys, const void *b
 static tp_status write_unit_rows(tp_store *s, tp_error *err)
 {
     struct tp_store_tm *t = s->tm;
-    sqlite3_stmt *q = t->row_n == BATCH_ROWS ? t->new_units : t->ins_unit;
     tp_status st = TP_OK;
+    /* The batch statement is made when a first batch is full (small imports never need it). */
+    if (t->row_n == BATCH_ROWS && !t->new_units &&
+        (st = prepare_batch(s, &t->new_units, "tm_unit(id, header_id, hash, variants, body)", 5,
+                            err)))
+        return st;
+    sqlite3_stmt *q = t->row_n == BATCH_ROWS ? t->new_units : t->ins_unit;
     for (size_t i = 0; !st && i < t->row_n; i++) {
         int at = q == t->new_units ? (int)i * 5 : 0;
         const struct unit_row *r = &t->rows[i];
@@ -962,8 +964,11 @@ typedef struct chunk_batch {
 
 static tp_status write_rows(tp_store *s, chunk_batch *b, tp_error *err)
 {
-    sqlite3_stmt *q = b->count == BATCH_ROWS ? s->tm->new_chunks : s->tm->new_chunk;
     tp_status st = TP_OK;
+    if (b->count == BATCH_ROWS && !s->tm->new_chunks &&
+        (st = prepare_batch(s, &s->tm->new_chunks, "tm_list(id, n, last, ids)", 4, err)))
+        return st;
+    sqlite3_stmt *q = b->count == BATCH_ROWS ? s->tm->new_chunks : s->tm->new_chunk;
     for (size_t i = 0; !st && i < b->count; i++) {
         /* The batch statement takes every row at once, the single one a row a step. */
         int at = q == s->tm->new_chunks ? (int)i * 4 : 0;

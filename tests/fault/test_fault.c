@@ -34,7 +34,7 @@ enum { OK = 0, LEAK = 1, CHANGED = 2, NO_MESSAGE = 3, WRONG = 4, SETUP = 5, UNTR
 
 static char dir[] = "/tmp/tp_fault_XXXXXX";
 static char base_db[256], work_db[256], crash_path[256], tbx_path[256], tsv_path[256], enam_path[256],
-    tmx_path[256];
+    tmx_path[256], tmx_batch_path[256];
 static tp_norm *norm;
 static char base_dump[64]; /* the store every run starts from */
 
@@ -76,6 +76,17 @@ static tp_status op_import_enamdict(tp_store *s, char *sig, size_t cap, tp_error
 static tp_status op_tmx_import(tp_store *s, char *sig, size_t cap, tp_error *err)
 {
     const char *p = tmx_path;
+    tp_tmx_stats stats;
+    tp_status st = tp_tmx_import(s, &p, 1, 0, NULL, &stats, err);
+    if (!st)
+        snprintf(sig, cap, "%ld %ld %ld", stats.units, stats.merged, stats.variants);
+    return st;
+}
+
+/* 70 units: more than one batch of unit rows and of new index rows (store_tm.c, BATCH_ROWS). */
+static tp_status op_tmx_import_batch(tp_store *s, char *sig, size_t cap, tp_error *err)
+{
+    const char *p = tmx_batch_path;
     tp_tmx_stats stats;
     tp_status st = tp_tmx_import(s, &p, 1, 0, NULL, &stats, err);
     if (!st)
@@ -441,6 +452,18 @@ static int setup(void)
     snprintf(tsv_path, sizeof tsv_path, "%s/new.tsv", dir);
     snprintf(enam_path, sizeof enam_path, "%s/enamdict", dir);
     snprintf(tmx_path, sizeof tmx_path, "%s/new.tmx", dir);
+    snprintf(tmx_batch_path, sizeof tmx_batch_path, "%s/batch.tmx", dir);
+    FILE *bf = fopen(tmx_batch_path, "w");
+    if (!bf)
+        return -1;
+    fputs("<tmx version=\"1.4\"><header srclang=\"en\"/><body>\n", bf);
+    for (int i = 0; i < 70; i++)
+        fprintf(bf, "<tu><tuv xml:lang=\"en\"><seg>Ferry %d to Shikotan word%d</seg></tuv><tuv "
+                    "xml:lang=\"ru\"><seg>Паром %d на Шикотан слово%d</seg></tuv></tu>\n",
+                i, i, i, i);
+    fputs("</body></tmx>\n", bf);
+    if (fclose(bf) != 0)
+        return -1;
     if (write_text(tbx_path,
                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                    "<tbx type=\"TBX-Basic\" style=\"dca\" xml:lang=\"en\" "
@@ -521,6 +544,7 @@ int main(int argc, char **argv)
         {"import tsv", op_import_tsv, "", "", 0, 0},
         {"import enamdict", op_import_enamdict, "", "", 0, 0},
         {"tm import", op_tmx_import, "", "", 0, 0},
+        {"tm import batch", op_tmx_import_batch, "", "", 0, 0},
         {"lookup", op_lookup, "", "", 0, 0},
         {"tm match", op_tm_find, "", "", 0, 0},
         {"check", op_check, "", "", 0, 0},
