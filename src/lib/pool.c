@@ -65,7 +65,8 @@ unsigned char *tp_pool_get(tp_pool *p, unsigned k)
             p->pieces = n;
             p->cap = cap;
         }
-        size_t piece = size > PIECE_MIN ? size : PIECE_MIN;
+        size_t least = p->piece ? p->piece : PIECE_MIN;
+        size_t piece = size > least ? size : least;
         void *base;
         unsigned char *a = tp_huge_calloc(piece, &base);
         if (!a)
@@ -93,5 +94,7 @@ void tp_pool_free(tp_pool *p)
     for (size_t i = 0; i < p->count; i++)
         tp_huge_free(p->pieces[i]);
     free(p->pieces);
+    size_t piece = p->piece;
     memset(p, 0, sizeof *p);
+    p->piece = piece;
 }

@@ -13,7 +13,7 @@
 void *tp_huge_calloc(size_t bytes, void **base);
 void tp_huge_free(void *base);
 
-/* Blocks of 32 << k bytes (k < TP_POOL_CLASSES), cut from pieces of at least 32 MB. A block
+/* Blocks of 32 << k bytes (k < TP_POOL_CLASSES), cut from pieces of at least 32 MB (piece). A block
  * given back is kept for the next request of its size; memory returns to the system only with
  * tp_pool_free. Not thread-safe: one pool per thread. Zero-initialise a tp_pool before use. */
 #define TP_POOL_CLASSES 23            /* 32 bytes to 128 MB */
@@ -25,6 +25,7 @@ typedef struct tp_pool {
     size_t left;
     unsigned char *spare[TP_POOL_CLASSES]; /* blocks given back, chained through their start */
     size_t held;                      /* bytes of the pieces */
+    size_t piece;                     /* the least a piece holds; 0: 32 MB (kept by free) */
 } tp_pool;
 
 /* A block of 32 << k bytes, not zeroed, or NULL when out of memory. */

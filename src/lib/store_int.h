@@ -102,4 +102,9 @@ tp_status tp_store_change_done(tp_store *s, const char *sql, tp_error *err);
  * with tp_store_open(), which then migrates it. */
 tp_status tp_store_create_format(const char *path, int format, tp_error *err);
 
+/* Sets how much memory a translation-memory import's pending index may hold before it is put
+ * aside in a temporary file (store_tm.c; 128 MB unless set), and its pool's pieces in
+ * proportion: for tests of that path. */
+tp_status tp_store_tm_set_pending_max(tp_store *s, size_t bytes, tp_error *err);
+
 #endif

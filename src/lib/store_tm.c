@@ -12,6 +12,7 @@
  * their entries in memory, grouped by list, and the lists are written in key order at commit
  * (or when the memory held passes a ceiling): a row write per list and chunk rather than a
  * B-tree insert per gram and variant. */
+#define _DEFAULT_SOURCE /* madvise */
 #include "toponym/tm.h"
 #include "buf_int.h"
 #include "error_int.h"
@@ -20,10 +21,14 @@
 #include "store_int.h"
 #include "tm_int.h"
 
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 
 #define SCOPE_HEADER 1                            /* tm_meta holds only headers' props now */
 
@@ -112,6 +117,12 @@ struct tp_store_tm {
     size_t pend_cap, pend_n;
     tp_pool pool;
     size_t pend_bytes;    /* memory the pending entries hold: the table and the pool */
+    size_t pend_max;      /* past it, the pending lists go to the spill file (PENDING_MAX) */
+    /* Pending lists put aside when memory ran short: runs in a temporary file, each sorted by
+     * list, merged with what is still pending at the commit (spill, flush). */
+    FILE *spill;
+    struct spill_run { long start, end; } *runs;
+    size_t run_n, run_cap;
     int pend_failed;      /* entries were lost (out of memory, failed write): only a rollback */
     /* Asked at the transaction's first unit: whether the memory had units and lists then. A
      * memory without units needs no probe for duplicates in the store, and lists that were
@@ -178,6 +189,12 @@ static void txn_reset(struct tp_store_tm *t)
     t->asked = t->had_units = t->lists_empty = t->pend_failed = 0;
     t->row_n = 0;
     t->next_unit = 0;
+    if (t->spill)
+        fclose(t->spill);
+    t->spill = NULL;
+    free(t->runs);
+    t->runs = NULL;
+    t->run_n = t->run_cap = 0;
 }
 
 void tp_store_tm_close(tp_store *s)
@@ -226,6 +243,7 @@ static tp_status tm(tp_store *s, int write, tp_error *err)
     if (!(s->tm = calloc(1, sizeof *s->tm)))
         return tp_error_nomem(err);
     struct tp_store_tm *t = s->tm;
+    t->pend_max = PENDING_MAX;
     tp_status st;
     if ((st = tp_store_prepare(s, &t->get_unit, "SELECT body FROM tm_unit WHERE id = ?1", err)) ||
         (st = tp_store_prepare(s, &t->probe_list,
@@ -1007,89 +1025,176 @@ static tp_status put_chunk(tp_store *s, chunk_batch *b, int64_t id, size_t n, in
     return ++b->count == BATCH_ROWS ? write_rows(s, b, err) : TP_OK;
 }
 
-/* Appends one list's pending entries to its stored chunks: into the last chunk while it has
- * room, then in new chunks. Entries are copied as they are, but for the first, whose delta is
- * made from the stored list's last unit. out has room for CHUNK_BYTES + 32. */
-static tp_status flush_one(tp_store *s, chunk_batch *b, const pending *e, int fresh,
-                           unsigned char *out, tp_error *err)
+/* A list being written by a flush, from one or more segments of entries (spilled runs, then
+ * what is pending), each segment's first delta from unit 0: its chunks so far, and the one
+ * being filled in out. */
+typedef struct list_writer {
+    int64_t first, id;    /* the list's first chunk id; the chunk being filled */
+    int64_t last;         /* the unit of the list's last entry so far */
+    size_t len, n;        /* bytes and entries in out */
+    int replace;          /* out began as the stored last chunk: it is written over it */
+    int bucket;
+    unsigned char *out;   /* room for CHUNK_BYTES + 32 */
+} list_writer;
+
+/* Starts list: after its stored chunks (read unless the memory had no lists: fresh). */
+static tp_status list_begin(tp_store *s, list_writer *w, int64_t list, int fresh,
+                            unsigned char *out, tp_error *err)
 {
-    int64_t first = e->list << CHUNK_BITS, id = first, last = 0;
-    size_t len = 0, n = 0;
-    int replace = 0;
-    if (!fresh) {
-        sqlite3_stmt *q = s->tm->last_chunk;
-        sqlite3_bind_int64(q, 1, first);
-        sqlite3_bind_int64(q, 2, first | CHUNK_LAST);
-        int rc = sqlite3_step(q);
-        if (rc == SQLITE_ROW) {
-            id = sqlite3_column_int64(q, 0);
-            last = sqlite3_column_int64(q, 2);
-            const void *ids = sqlite3_column_blob(q, 3);
-            size_t have = (size_t)sqlite3_column_bytes(q, 3);
-            if (have < CHUNK_BYTES && ids) {
-                memcpy(out, ids, have);
-                len = have;
-                n = (size_t)sqlite3_column_int64(q, 1);
-                replace = 1;
-            } else {
-                id++;
-            }
+    *w = (list_writer){list << CHUNK_BITS, list << CHUNK_BITS, 0, 0, 0, 0,
+                       (list & BUCKET_LIST) != 0, out};
+    if (fresh)
+        return TP_OK;
+    sqlite3_stmt *q = s->tm->last_chunk;
+    sqlite3_bind_int64(q, 1, w->first);
+    sqlite3_bind_int64(q, 2, w->first | CHUNK_LAST);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        w->id = sqlite3_column_int64(q, 0);
+        w->last = sqlite3_column_int64(q, 2);
+        const void *ids = sqlite3_column_blob(q, 3);
+        size_t have = (size_t)sqlite3_column_bytes(q, 3);
+        if (have < CHUNK_BYTES && ids) {
+            memcpy(out, ids, have);
+            w->len = have;
+            w->n = (size_t)sqlite3_column_int64(q, 1);
+            w->replace = 1;
+        } else {
+            w->id++;
         }
-        sqlite3_reset(q);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            return tp_store_db_error(s, err, "cannot read the segment index");
     }
-    /* A list new to the store that fits one chunk (most of them) goes in as it is: its first
-     * delta is already from unit 0. */
-    if (len == 0 && last == 0 && id == first && e->len < CHUNK_BYTES)
-        return put_chunk(s, b, id, e->n, e->last_unit, e->bytes, e->len, 0, 0, err);
-    int bucket = (e->list & BUCKET_LIST) != 0;
+    sqlite3_reset(q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return tp_store_db_error(s, err, "cannot read the segment index");
+    return TP_OK;
+}
+
+/* Appends a segment of count entries: the first rebased on the list's last unit, the rest
+ * copied as they are, a chunk at a time. */
+static tp_status list_append(tp_store *s, chunk_batch *b, list_writer *w,
+                             const unsigned char *bytes, size_t blen, uint32_t count,
+                             tp_error *err)
+{
     int64_t unit = 0;
     size_t pos = 0;
-    size_t run = 0;       /* where the entries not yet in out start in e->bytes */
+    size_t run = 0;       /* where the entries not yet in out start in bytes */
     tp_status st = TP_OK;
-    for (uint32_t k = 0; !st && k < e->n; k++) {
+    for (uint32_t k = 0; !st && k < count; k++) {
         uint64_t du, seq;
         uint32_t check;
-        if (!get_entry(e->bytes, e->len, &pos, bucket, &du, &seq, &check))
+        if (!get_entry(bytes, blen, &pos, w->bucket, &du, &seq, &check))
             return tp_error_set(err, TP_ERR_STORE, "the segment index is corrupt");
         unit += (int64_t)du;
         if (k == 0) {
-            if (unit < last)
+            if (unit < w->last)
                 return tp_error_set(err, TP_ERR_STORE, "segment index out of order");
             uint64_t low = seq < 7 ? seq : 7;
-            len += put_varint(out + len, (uint64_t)(unit - last) << 3 | low);
+            w->len += put_varint(w->out + w->len, (uint64_t)(unit - w->last) << 3 | low);
             if (low == 7)
-                len += put_varint(out + len, seq - 7);
-            if (bucket) {
-                memcpy(out + len, &check, 4);
-                len += 4;
+                w->len += put_varint(w->out + w->len, seq - 7);
+            if (w->bucket) {
+                memcpy(w->out + w->len, &check, 4);
+                w->len += 4;
             }
             run = pos;
         }
-        last = unit;
-        n++;
-        /* The entries after the first are copied as they are, a chunk at a time. */
-        if (len + (pos - run) >= CHUNK_BYTES) {
-            if ((id & CHUNK_LAST) == CHUNK_LAST)
+        w->last = unit;
+        w->n++;
+        if (w->len + (pos - run) >= CHUNK_BYTES) {
+            if ((w->id & CHUNK_LAST) == CHUNK_LAST)
                 return tp_error_set(err, TP_ERR_STORE, "an index list is too long");
-            memcpy(out + len, e->bytes + run, pos - run);
-            len += pos - run;
+            memcpy(w->out + w->len, bytes + run, pos - run);
+            w->len += pos - run;
             run = pos;
-            st = put_chunk(s, b, id++, n, last, out, len, replace, 1, err);
-            replace = 0;
-            len = n = 0;
+            st = put_chunk(s, b, w->id++, w->n, w->last, w->out, w->len, w->replace, 1, err);
+            w->replace = 0;
+            w->len = w->n = 0;
         }
     }
-    if (!st && n) {
-        memcpy(out + len, e->bytes + run, pos - run);
-        len += pos - run;
-        st = put_chunk(s, b, id, n, last, out, len, replace, 1, err);
-    }
+    memcpy(w->out + w->len, bytes + run, pos - run);
+    w->len += pos - run;
     return st;
 }
 
-/* Writes the pending entries; at the end of the transaction (last), forgets its state too. */
+static tp_status list_end(tp_store *s, chunk_batch *b, list_writer *w, tp_error *err)
+{
+    return w->n ? put_chunk(s, b, w->id, w->n, w->last, w->out, w->len, w->replace, 1, err)
+                : TP_OK;
+}
+
+/* A spilled list: this header, then len bytes of entries. */
+typedef struct spill_head {
+    int64_t list, last_unit;
+    uint32_t n, len;
+} spill_head;
+
+/* Puts the pending lists aside in a new run of the spill file, in list order, and frees them:
+ * memory ran short before the commit. Writing them to the store instead would make the
+ * commit read back and rewrite the last chunk of nearly every list (three seconds of a 1M
+ * import); a run is read once, in order, when the lists are written. */
+static tp_status spill(tp_store *s, const uint64_t *keys, size_t n, tp_error *err)
+{
+    struct tp_store_tm *t = s->tm;
+    if (t->run_n == t->run_cap) {
+        size_t cap = t->run_cap ? t->run_cap * 2 : 8;
+        struct spill_run *r = realloc(t->runs, cap * sizeof *r);
+        if (!r)
+            return tp_error_nomem(err);
+        t->runs = r;
+        t->run_cap = cap;
+    }
+    if (!t->spill && !(t->spill = tmpfile()))
+        return tp_error_set(err, TP_ERR_IO, "cannot make a temporary file for the index: %s",
+                            strerror(errno));
+    long start = ftell(t->spill);
+    int ok = start >= 0;
+    for (size_t i = 0; ok && i < n; i++) {
+        const pending *e = pending_find(t, (int64_t)keys[i]);
+        spill_head h = {e->list, e->last_unit, e->n, e->len};
+        ok = fwrite(&h, sizeof h, 1, t->spill) == 1 && fwrite(e->bytes, 1, e->len, t->spill) == e->len;
+    }
+    long end = ok ? ftell(t->spill) : -1;
+    if (!ok || end < 0 || fflush(t->spill) != 0)
+        return tp_error_set(err, TP_ERR_IO, "cannot write the index's temporary file: %s",
+                            strerror(errno));
+    t->runs[t->run_n++] = (struct spill_run){start, end};
+    pending_free(t);
+    return TP_OK;
+}
+
+/* A run of the spill file being read back, mapped: its next list. */
+typedef struct run_reader {
+    const unsigned char *p, *end;
+    spill_head h;         /* h.list < 0: the run is read */
+    const unsigned char *bytes;
+    const unsigned char *released;  /* the run's pages before this are given back */
+} run_reader;
+
+static int run_next(run_reader *r)
+{
+    if (r->end - r->p < (ptrdiff_t)sizeof r->h) {
+        r->h.list = -1;
+        return r->p == r->end;
+    }
+    memcpy(&r->h, r->p, sizeof r->h);
+    r->bytes = r->p + sizeof r->h;
+    if (r->h.list < 0 || (size_t)(r->end - r->bytes) < r->h.len)
+        return 0;
+    r->p = r->bytes + r->h.len;
+    /* The pages read are given back as the run goes on, so that they do not add to the
+     * import's memory (a batched row pointing into them reads them from the file again). */
+    if (r->p - r->released > (4 << 20)) {
+        const unsigned char *to = (const unsigned char *)((uintptr_t)r->bytes & ~(uintptr_t)4095);
+        if (to > r->released) {
+            madvise((void *)r->released, (size_t)(to - r->released), MADV_DONTNEED);
+            r->released = to;
+        }
+    }
+    return 1;
+}
+
+/* Writes the pending entries (with the runs spilled before); at the end of the transaction
+ * (last), forgets its state too. Otherwise (memory ran short) puts them in a new run. */
 static tp_status flush(tp_store *s, int last, tp_error *err)
 {
     struct tp_store_tm *t = s->tm;
@@ -1105,7 +1210,7 @@ static tp_status flush(tp_store *s, int last, tp_error *err)
             return st;
         }
     }
-    if (!t->pend_n) {
+    if (!t->pend_n && !t->run_n) {
         if (last)
             txn_reset(t);
         return TP_OK;
@@ -1113,10 +1218,11 @@ static tp_status flush(tp_store *s, int last, tp_error *err)
     /* In list order, so that the B-tree is written from one end to the other: the keys sorted
      * alone (a comparison is an instruction, not a call that reads two slots), each slot found
      * again by its key. */
-    uint64_t *order = malloc(t->pend_n * sizeof *order);
+    uint64_t *order = malloc((t->pend_n ? t->pend_n : 1) * sizeof *order);
     unsigned char *out = malloc(CHUNK_BYTES + 32);
     chunk_batch *b = malloc(sizeof *b);
-    tp_status st = order && out && b ? TP_OK : tp_error_nomem(err);
+    run_reader *rr = calloc(t->run_n ? t->run_n : 1, sizeof *rr);
+    tp_status st = order && out && b && rr ? TP_OK : tp_error_nomem(err);
     if (b)
         b->count = 0;
     size_t n = 0;
@@ -1125,24 +1231,106 @@ static tp_status flush(tp_store *s, int last, tp_error *err)
             order[n++] = (uint64_t)t->pend[i].list;
     if (!st)
         tp_tm_sort_u64(order, n);
+    if (!st && !last) {
+        st = spill(s, order, n, err);
+        free(order);
+        free(out);
+        free(b);
+        free(rr);
+        if (st)
+            t->pend_failed = 1;
+        return st;
+    }
+    /* The runs, mapped and read side by side with the pending lists, list by list. */
+    void *map = NULL;
+    size_t map_len = t->run_n ? (size_t)t->runs[t->run_n - 1].end : 0;
+    if (!st && map_len) {
+        map = mmap(NULL, map_len, PROT_READ, MAP_PRIVATE, fileno(t->spill), 0);
+        if (map == MAP_FAILED) {
+            map = NULL;
+            st = tp_error_set(err, TP_ERR_IO, "cannot read the index's temporary file: %s",
+                              strerror(errno));
+        }
+    }
+    for (size_t r = 0; !st && r < t->run_n; r++) {
+        rr[r].p = rr[r].released = (const unsigned char *)map + t->runs[r].start;
+        rr[r].end = (const unsigned char *)map + t->runs[r].end;
+        if (!run_next(&rr[r]))
+            st = tp_error_set(err, TP_ERR_STORE, "the index's temporary file is corrupt");
+    }
     int fresh = t->asked && t->lists_empty;
-    for (size_t i = 0; !st && i < n; i++)
-        st = flush_one(s, b, pending_find(t, (int64_t)order[i]), fresh, out, err);
+    size_t i = 0;
+    for (;;) {
+        if (st)
+            break;
+        /* The smallest list still to write, of the runs' and the pending ones. */
+        int64_t list = i < n ? (int64_t)order[i] : -1;
+        for (size_t r = 0; r < t->run_n; r++)
+            if (rr[r].h.list >= 0 && (list < 0 || rr[r].h.list < list))
+                list = rr[r].h.list;
+        if (list < 0)
+            break;
+        const pending *e = i < n && (int64_t)order[i] == list ? pending_find(t, list) : NULL;
+        list_writer w;
+        st = list_begin(s, &w, list, fresh, out, err);
+        size_t segments = 0;
+        const unsigned char *one = NULL;
+        spill_head oneh = {0, 0, 0, 0};
+        for (size_t r = 0; r < t->run_n; r++)
+            if (rr[r].h.list == list) {
+                segments++;
+                one = rr[r].bytes;
+                oneh = rr[r].h;
+            }
+        if (e) {
+            segments++;
+            one = e->bytes;
+            oneh = (spill_head){e->list, e->last_unit, e->n, e->len};
+        }
+        if (!st && segments == 1 && w.len == 0 && w.last == 0 && w.id == w.first &&
+            oneh.len < CHUNK_BYTES) {
+            /* A list new to the store that fits one chunk (most of them) goes in as it is: its
+             * first delta is already from unit 0. */
+            st = put_chunk(s, b, w.id, oneh.n, oneh.last_unit, one, oneh.len, 0, 0, err);
+        } else {
+            for (size_t r = 0; !st && r < t->run_n; r++)
+                if (rr[r].h.list == list)
+                    st = list_append(s, b, &w, rr[r].bytes, rr[r].h.len, rr[r].h.n, err);
+            if (!st && e)
+                st = list_append(s, b, &w, e->bytes, e->len, e->n, err);
+            if (!st)
+                st = list_end(s, b, &w, err);
+        }
+        for (size_t r = 0; !st && r < t->run_n; r++)
+            if (rr[r].h.list == list && !run_next(&rr[r]))
+                st = tp_error_set(err, TP_ERR_STORE, "the index's temporary file is corrupt");
+        i += e != NULL;
+    }
     if (!st)
         st = write_rows(s, b, err);
+    if (map)
+        munmap(map, map_len);
     free(order);
     free(out);
     free(b);
+    free(rr);
     if (st) {
         t->pend_failed = 1;   /* part of the lists may be written: only a rollback is right */
         return st;
     }
-    t->lists_empty = 0;
-    if (last)
-        txn_reset(t);
-    else
-        pending_free(t);
+    txn_reset(t);
     return TP_OK;
+}
+
+tp_status tp_store_tm_set_pending_max(tp_store *s, size_t bytes, tp_error *err)
+{
+    tp_status st = tm(s, 1, err);
+    if (!st) {
+        s->tm->pend_max = bytes;
+        /* The pool's pieces in proportion, else the first would pass a small ceiling. */
+        s->tm->pool.piece = bytes / 8 > 4096 ? bytes / 8 : 4096;
+    }
+    return st;
 }
 
 tp_status tp_store_tm_flush(tp_store *s, tp_error *err)
@@ -1502,7 +1690,7 @@ static tp_status write_unit(tp_store *s, tp_tm_unit *u, tp_tm_prep *p, int64_t i
     if (!bulk && (st = tp_store_exec(s, "RELEASE tm_unit", err)))
         return st;
     /* A flush failing here leaves the transaction only fit for a rollback (pend_failed). */
-    if (t->pend_bytes > PENDING_MAX)
+    if (t->pend_bytes > t->pend_max)
         st = flush(s, 0, err);
     return st;
 }

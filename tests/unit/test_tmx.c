@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <toponym/toponym.h>
+#include "store_int.h"
 
 static char tmpdir[] = "/tmp/tp_tmx_XXXXXX";
 static tp_norm *norm;
@@ -857,6 +858,61 @@ static void test_fold_not_stored(void)
     tp_store_close(s);
 }
 
+/* Table contents of the store at path: FNV-1a over every column of tm_unit and tm_list. */
+static unsigned long long tables_hash(const char *path)
+{
+    static const char *const sql[] = {
+        "SELECT id, header_id, hash, variants, body FROM tm_unit ORDER BY id",
+        "SELECT id, n, last, ids FROM tm_list ORDER BY id"};
+    unsigned long long h = 0xcbf29ce484222325ULL;
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        sqlite3_close(db);
+        return 0;
+    }
+    for (size_t k = 0; k < 2; k++) {
+        sqlite3_stmt *q = NULL;
+        if (sqlite3_prepare_v2(db, sql[k], -1, &q, NULL) != SQLITE_OK)
+            break;
+        while (sqlite3_step(q) == SQLITE_ROW)
+            for (int c = 0; c < sqlite3_column_count(q); c++) {
+                const unsigned char *b = sqlite3_column_blob(q, c);
+                int n = sqlite3_column_bytes(q, c);
+                for (int i = 0; i < n; i++)
+                    h = (h ^ b[i]) * 0x100000001b3ULL;
+                h = (h ^ (unsigned)sqlite3_column_type(q, c)) * 0x100000001b3ULL;
+            }
+        sqlite3_finalize(q);
+    }
+    sqlite3_close(db);
+    return h;
+}
+
+/* An import whose pending index passes its memory ceiling puts it aside in runs of a
+ * temporary file and merges them at the commit: the store is the same, row for row, as one
+ * import that held everything, both into an empty memory and into one that has lists. */
+static void test_spill(void)
+{
+    const char *big = ferries("spill.tmx", 0, 16000);
+    const char *more = ferries("spill2.tmx", 15000, 16000);
+    char path[2][64];
+    for (int k = 0; k < 2; k++) {
+        tp_store *s = fresh();
+        snprintf(path[k], sizeof path[k], "s%d.db", store_seq);
+        tp_tmx_stats st;
+        tp_error err;
+        if (k == 1)
+            CHECK(tp_store_tm_set_pending_max(s, 512 * 1024, &err) == TP_OK);
+        CHECK(import(s, big, 0, &st, &err) == TP_OK && st.units == 16000);
+        CHECK(import(s, more, 0, &st, &err) == TP_OK && st.units == 15000 && st.merged == 1000);
+        CHECK(concordance(s, "ferry", "en") == 31000);
+        CHECK(!strcmp(best(s, "Kuril ferry 20417 sail"), "Kuril ferry 20417 sails"));
+        tp_store_close(s);
+    }
+    unsigned long long a = tables_hash(tmp(path[0])), b = tables_hash(tmp(path[1]));
+    CHECK(a != 0 && a == b);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir))
@@ -871,6 +927,7 @@ int main(void)
     test_roundtrip();
     test_index();
     test_fold_not_stored();
+    test_spill();
     tp_norm_free(norm);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
