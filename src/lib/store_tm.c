@@ -10,8 +10,9 @@
  * n-gram of the variants' folded text, and a list per hash bucket for the exact folded text of
  * a variant and for the content of a unit (duplicates). Units added in a transaction leave
  * their entries in memory, grouped by list, and the lists are written in key order at commit
- * (or when the memory held passes a ceiling): a row write per list and chunk rather than a
- * B-tree insert per gram and variant. */
+ * (when the memory held passes a ceiling, what is held goes to a sorted run of a temporary
+ * file, merged in at the commit): a row write per list and chunk rather than a B-tree insert
+ * per gram and variant. */
 #define _DEFAULT_SOURCE /* madvise */
 #include "toponym/tm.h"
 #include "buf_int.h"
@@ -41,7 +42,7 @@
 #define CHUNK_BYTES 4000                          /* a list's chunk is cut after this */
 #define CHUNK_BITS 12                             /* a chunk's row id: list << 12 | chunk */
 #define CHUNK_LAST ((1 << CHUNK_BITS) - 1)
-#define PENDING_MAX ((size_t)128 * 1024 * 1024)   /* entries held in memory before a flush */
+#define PENDING_MAX ((size_t)128 * 1024 * 1024)   /* entries held in memory before a spill */
 /* New rows of a bulk import (index chunks, units) go in BATCH_ROWS to a statement: its cursor
  * stays at the end of the table between its rows, so that each row is an append rather than a
  * search from the root (the search and the statement's own overhead were most of writing a
@@ -85,7 +86,7 @@ typedef struct pending {
     int64_t last_unit;
     unsigned char *bytes;   /* a block of the pool of 32 << k bytes; NULL: a free slot */
     uint32_t n;
-    uint32_t len : 27;      /* below the pool's largest block, 128 MB (PENDING_MAX flushes first) */
+    uint32_t len : 27;      /* below the pool's largest block, 128 MB (PENDING_MAX spills first) */
     uint32_t k : 5;
 } pending;
 #define LEN_MASK ((1u << 27) - 1)
@@ -111,7 +112,7 @@ struct tp_store_tm {
     /* The pending lists: a table with open addressing on list (a slot is free while its
      * bytes are NULL), their bytes in blocks of a pool. Both are read at random, a unit's
      * entries each a cache miss away: they are on huge pages (pool_int.h), which took a
-     * quarter off storing a unit. */
+     * fifth off storing a unit. */
     pending *pend;
     void *pend_base;      /* to free pend with */
     size_t pend_cap, pend_n;
@@ -869,7 +870,7 @@ static int pending_add(struct tp_store_tm *t, pending *e, int64_t unit, int64_t 
         unsigned k = e->k;
         unsigned char *b;
         if (k + 1 >= TP_POOL_CLASSES) {
-            return -1;   /* 128 MB in one list: PENDING_MAX flushes long before */
+            return -1;   /* 128 MB in one list: PENDING_MAX spills long before */
         } else if (k + 1 >= POOL_LARGE_K) {
             b = k >= POOL_LARGE_K ? realloc(e->bytes, (size_t)32 << (k + 1))
                                   : malloc((size_t)32 << (k + 1));
