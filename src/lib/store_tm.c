@@ -1552,9 +1552,10 @@ static tp_status prep_make(tp_tm_prep *p, tp_norm *norm, const tp_tm_unit *u, tp
     return TP_OK;
 }
 
-tp_status tp_tm_prep_make(tp_tm_prep *p, const tp_tm_unit *u, tp_error *err)
+tp_status tp_tm_prep_make(tp_tm_prep *p, tp_store *store, tp_norm *norm, const tp_tm_unit *u,
+                          tp_error *err)
 {
-    return prep_make(p, NULL, u, err);
+    return prep_make(p, norm ? norm : store->norm, u, err);
 }
 
 /* Writes u's row (with id when nonzero, else a new one) from p; sets the ids of u. */
@@ -1596,26 +1597,6 @@ static tp_status insert_unit(tp_store *s, tp_tm_unit *u, const tp_tm_prep *p, in
     for (size_t i = 0; i < u->variant_count; i++)
         u->variants[i].id = VARIANT_ID(u->id, i);
     return TP_OK;
-}
-
-tp_status tp_store_tm_fold(tp_store *s, tp_tm_unit *u, tp_error *err)
-{
-    tp_buf fold = TP_BUF_INIT;
-    tp_status st = TP_OK;
-    for (size_t i = 0; !st && i < u->variant_count; i++) {
-        tp_tm_variant *v = &u->variants[i];
-        if (v->fold || !v->text)
-            continue;
-        size_t len = strlen(v->text);
-        tp_buf_reset(&fold);
-        st = len ? tp_norm_fold_buf(s->norm, v->text, len, &fold) : tp_buf_append(&fold, "", 0);
-        if (!st)
-            st = tp_buf_take(&fold, &v->fold);
-        if (st)
-            st = tp_error_set(err, st, "cannot normalise a segment: %s", tp_strerror(st));
-    }
-    tp_buf_free(&fold);
-    return st;
 }
 
 /* At the transaction's first unit: what the memory held before it. */

@@ -51,15 +51,11 @@ tp_status tp_tm_grams(const char *fold, const char *lang, tp_gram_mode mode, uin
 tp_status tp_tm_grams_into(const char *fold, const char *lang, tp_gram_mode mode, uint64_t **buf,
                            size_t *cap, size_t *count);
 
-/* Sets the folded text of each variant of u that has none, with the store's normaliser: what
- * tp_store_tm_add_unit would do, but touching no table, so that a reader thread can do it while
- * another thread writes to the store (store_tm.c). */
-tp_status tp_store_tm_fold(tp_store *store, tp_tm_unit *u, tp_error *err);
-
-/* A unit made ready to be written: its packed row, content hash and index entries (store_tm.c).
- * Making one touches neither the store nor the normaliser, so a thread may make it while
- * another writes to the store; the large import makes them on whichever of its two threads
- * has time (tmx.c). A tp_tm_prep keeps its buffers from one unit to the next. */
+/* A unit made ready to be written: its variants' folded text, its packed row, content hash and
+ * index entries (store_tm.c). Making one touches no table, and folds with the normaliser it is
+ * given, so a thread may make it while another writes to the store; the large import makes
+ * them on whichever of its two threads has time, each thread with a normaliser of its own
+ * (tmx.c). A tp_tm_prep keeps its buffers from one unit to the next. */
 typedef struct tp_tm_prep tp_tm_prep;
 
 /* A new, empty tp_tm_prep, or NULL when out of memory; tp_tm_prep_free(NULL) is a no-op. */
@@ -69,10 +65,11 @@ void tp_tm_prep_free(tp_tm_prep *p);
 /* Frees the buffers a very large unit left in p. */
 void tp_tm_prep_trim(tp_tm_prep *p);
 
-/* Makes u (every variant's fold set: tp_store_tm_fold) ready in p. TP_ERR_ARG for a unit the
- * store does not take (no variants, too many, a variant without language or text). u is
- * borrowed; p holds nothing of it. */
-tp_status tp_tm_prep_make(tp_tm_prep *p, const tp_tm_unit *u, tp_error *err);
+/* Makes u ready in p, folding with norm (NULL: the store's normaliser, only for the thread that
+ * may use it). TP_ERR_ARG for a unit the store does not take (no variants, too many, a variant
+ * without language or text). u is borrowed; p holds nothing of it. */
+tp_status tp_tm_prep_make(tp_tm_prep *p, tp_store *store, tp_norm *norm, const tp_tm_unit *u,
+                          tp_error *err);
 
 /* tp_store_tm_add_unit for a unit made ready in p by tp_tm_prep_make (u must not have changed
  * since); p may be made again afterwards. */

@@ -837,11 +837,11 @@ tp_status tp_tmx_read(const char *path, unsigned flags, const tp_tmx_handler *h,
 
 /* ---- import ---- */
 
-/* A large import runs in two threads: this one reads the files and folds the text, a writer
- * thread stores the units, a ring of units between them. Making a unit ready to be written (its
+/* A large import runs in two threads: this one reads the files, a writer thread stores the
+ * units, a ring of units between them. Making a unit ready to be written (its folded text,
  * packed row, hash and index entries: tp_tm_prep_make) is done by this thread when the ring is
- * at least half full (the writer is behind), else by the writer, so that the work between
- * reading and storing goes to whichever thread has time. A unit is freed by this thread, which
+ * at least half full (the writer is behind), else by the writer with a normaliser of its own,
+ * so that the work between reading and storing goes to whichever thread has time. A unit is freed by this thread, which
  * allocated it, when its slot is used again. The store is one connection, used by the writer
  * while it runs and by this thread only while the writer waits (a header) or after it ends
  * (the commit): the import is still one transaction. Small files are not worth a thread. */
@@ -869,6 +869,7 @@ typedef struct pipeline {
     int stop;             /* the read failed: what is queued is dropped */
     tp_status st;         /* the writer's first failure, and its error */
     tp_error err;
+    tp_norm *norm;        /* the writer's normaliser (the store's is this thread's) */
 } pipeline;
 
 typedef struct import_ctx {
@@ -911,7 +912,9 @@ static tp_status store_unit(import_ctx *ic, tp_tm_unit *u, tp_error *err)
 /* The writer's part of a queued unit: made ready unless the reader did, then stored. */
 static tp_status store_queued(import_ctx *ic, queued *item, tp_error *err)
 {
-    tp_status st = item->prepared ? TP_OK : tp_tm_prep_make(item->prep, item->unit, err);
+    tp_status st = item->prepared ? TP_OK
+                                  : tp_tm_prep_make(item->prep, ic->store, ic->pipe->norm,
+                                                    item->unit, err);
     int merged = 0;
     if (!st)
         st = tp_store_tm_add_prepared(ic->store, item->unit, item->prep, item->header_id, &merged,
@@ -1003,7 +1006,7 @@ static tp_status import_header(void *p, const tp_tm_header *h, tp_error *err)
                                             &ic->header_id, err);
 }
 
-/* Owns u: stores it, or queues it for the writer with its text folded. */
+/* Owns u: stores it, or queues it for the writer. */
 static tp_status import_unit(void *p, tp_tm_unit *u, tp_error *err)
 {
     import_ctx *ic = p;
@@ -1013,12 +1016,7 @@ static tp_status import_unit(void *p, tp_tm_unit *u, tp_error *err)
         tp_tm_unit_free(u);
         return st;
     }
-    tp_status st = tp_store_tm_fold(ic->store, u, err);
-    if (st) {
-        st = at_unit(err, st, ic->path, u->line);
-        tp_tm_unit_free(u);
-        return st;
-    }
+    tp_status st = TP_OK;
     pthread_mutex_lock(&pl->mu);
     while (pl->n == QUEUE_UNITS && !pl->st) {
         pl->reader_waits = 1;
@@ -1038,7 +1036,7 @@ static tp_status import_unit(void *p, tp_tm_unit *u, tp_error *err)
     tp_tm_unit_free(slot->unit);
     *slot = (queued){u, ic->path, ic->header_id, slot->prep, 0};
     if (behind) {
-        if ((st = tp_tm_prep_make(slot->prep, u, err))) {
+        if ((st = tp_tm_prep_make(slot->prep, ic->store, NULL, u, err))) {
             st = at_unit(err, st, ic->path, u->line);
             slot->unit = NULL;
             tp_tm_unit_free(u);
@@ -1079,6 +1077,7 @@ static void pipeline_free(pipeline *pl)
         tp_tm_unit_free(pl->q[i].unit);
         tp_tm_prep_free(pl->q[i].prep);
     }
+    tp_norm_free(pl->norm);
     free(pl);
 }
 
@@ -1100,6 +1099,11 @@ static pipeline *pipeline_start(import_ctx *ic, const char *const *paths, size_t
             pipeline_free(pl);
             return NULL;
         }
+    /* A normaliser is not shared between threads: the writer folds with its own. */
+    if (tp_norm_new(&pl->norm, NULL) != TP_OK) {
+        pipeline_free(pl);
+        return NULL;
+    }
     if (pthread_mutex_init(&pl->mu, NULL) == 0) {
         if (pthread_cond_init(&pl->more, NULL) == 0) {
             if (pthread_cond_init(&pl->room, NULL) == 0) {
