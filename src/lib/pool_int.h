@@ -13,9 +13,10 @@
 void *tp_huge_calloc(size_t bytes, void **base);
 void tp_huge_free(void *base);
 
-/* Blocks of 32 << k bytes (k < TP_POOL_CLASSES), cut from pieces of at least 32 MB (piece). A block
- * given back is kept for the next request of its size; memory returns to the system only with
- * tp_pool_free. Not thread-safe: one pool per thread. Zero-initialise a tp_pool before use. */
+/* Blocks of 32 << k bytes (k < TP_POOL_CLASSES), cut from pieces of at least 32 MB (or piece).
+ * A block given back is kept for the next request of its size; memory returns to the system
+ * only with tp_pool_free. Not thread-safe: one pool per thread. Zero-initialise a tp_pool
+ * before use. */
 #define TP_POOL_CLASSES 23            /* 32 bytes to 128 MB */
 
 typedef struct tp_pool {

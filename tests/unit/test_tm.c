@@ -3,10 +3,12 @@
  * diffs, two-kanji names, pivoting through English, concordance, glossary terms in a segment. */
 #include "tp_test.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <toponym/toponym.h>
+#include "tm_int.h"
 
 static char tmpdir[] = "/tmp/tp_tm_XXXXXX";
 static tp_norm *norm;
@@ -141,6 +143,37 @@ static void test_terms(void)
     tp_tm_terms_free(t);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The grams' and keys' sort against qsort: random, few distinct, sorted and reversed arrays of
+ * every length to 300 (its quicksort takes over from insertion sort past 16). */
+static void test_sort(void)
+{
+    uint64_t a[300], b[300];
+    unsigned long long r = 88172645463325252ULL;
+    int bad = 0;
+    for (int t = 0; t < 4000 && !bad; t++) {
+        size_t n = (size_t)t % 301;
+        for (size_t i = 0; i < n; i++) {
+            r ^= r << 13;
+            r ^= r >> 7;
+            r ^= r << 17;
+            int shape = t / 301 % 4;
+            a[i] = shape == 0 ? r : shape == 1 ? r % 3 : shape == 2 ? i : n - i;
+            b[i] = a[i];
+        }
+        tp_tm_sort_u64(a, n);
+        if (n)
+            qsort(b, n, sizeof *b, cmp_u64);
+        bad = memcmp(a, b, n * sizeof *a) != 0;
+    }
+    CHECK(!bad);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir))
@@ -167,6 +200,7 @@ int main(void)
     tp_tmx_stats st;
     CHECK(tp_tmx_import(store, tmx, 2, 0, NULL, &st, &err) == TP_OK);
     CHECK(st.units >= 103);
+    test_sort();
     test_exact_and_fuzzy();
     test_pivot();
     test_concordance();
