@@ -73,25 +73,24 @@ static tp_status op_import_enamdict(tp_store *s, char *sig, size_t cap, tp_error
     return op_import(s, enam_path, TP_FORMAT_ENAMDICT, sig, cap, err);
 }
 
-static tp_status op_tmx_import(tp_store *s, char *sig, size_t cap, tp_error *err)
+static tp_status tmx_import(tp_store *s, const char *path, char *sig, size_t cap, tp_error *err)
 {
-    const char *p = tmx_path;
     tp_tmx_stats stats;
-    tp_status st = tp_tmx_import(s, &p, 1, 0, NULL, &stats, err);
+    tp_status st = tp_tmx_import(s, &path, 1, 0, NULL, &stats, err);
     if (!st)
         snprintf(sig, cap, "%ld %ld %ld", stats.units, stats.merged, stats.variants);
     return st;
 }
 
+static tp_status op_tmx_import(tp_store *s, char *sig, size_t cap, tp_error *err)
+{
+    return tmx_import(s, tmx_path, sig, cap, err);
+}
+
 /* 70 units: more than one batch of unit rows and of new index rows (store_tm.c, BATCH_ROWS). */
 static tp_status op_tmx_import_batch(tp_store *s, char *sig, size_t cap, tp_error *err)
 {
-    const char *p = tmx_batch_path;
-    tp_tmx_stats stats;
-    tp_status st = tp_tmx_import(s, &p, 1, 0, NULL, &stats, err);
-    if (!st)
-        snprintf(sig, cap, "%ld %ld %ld", stats.units, stats.merged, stats.variants);
-    return st;
+    return tmx_import(s, tmx_batch_path, sig, cap, err);
 }
 
 static tp_status op_lookup(tp_store *s, char *sig, size_t cap, tp_error *err)
