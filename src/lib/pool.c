@@ -35,6 +35,14 @@ void tp_huge_free(void *base)
     free(base);
 }
 
+/* A spare block holds the next spare of its size in its first bytes. */
+static unsigned char *next_spare(const unsigned char *block)
+{
+    unsigned char *next;
+    memcpy(&next, block, sizeof next);
+    return next;
+}
+
 /* Splits what is left of the newest piece into spare blocks, largest first. */
 static void keep_rest(tp_pool *p)
 {
@@ -53,7 +61,7 @@ unsigned char *tp_pool_get(tp_pool *p, unsigned k)
     size_t size = (size_t)32 << k;
     unsigned char *b = p->spare[k];
     if (b) {
-        memcpy(&p->spare[k], b, sizeof b);
+        p->spare[k] = next_spare(b);
         return b;
     }
     if (size > p->left) {
@@ -85,7 +93,8 @@ unsigned char *tp_pool_get(tp_pool *p, unsigned k)
 
 void tp_pool_put(tp_pool *p, unsigned char *block, unsigned k)
 {
-    memcpy(block, &p->spare[k], sizeof block);
+    unsigned char *next = p->spare[k];
+    memcpy(block, &next, sizeof next);
     p->spare[k] = block;
 }
 
