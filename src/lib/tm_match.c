@@ -1076,6 +1076,17 @@ static int worth(const char *s, size_t n)
     return cjk ? letters >= 1 : letters >= 3;
 }
 
+/* Whether a word holds a letter or a digit (ICU gives punctuation words of their own). */
+static int wordlike(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        int32_t c = tp_utf8_next(s, n, &i);
+        if (c >= 0 && (tp_utf8_script((uint32_t)c) != TP_SCRIPT_OTHER || (c >= '0' && c <= '9')))
+            return 1;
+    }
+    return 0;
+}
+
 static char *dup(const char *s)
 {
     return s ? strdup(s) : NULL;
@@ -1102,7 +1113,10 @@ tp_status tp_tm_terms_in(tp_store *store, tp_norm *norm, const char *segment, si
         size_t took = 0;
         for (size_t k = n - i < TERM_WINDOW ? n - i : TERM_WINDOW; !st && k > 0 && !took; k--) {
             size_t a = w[i].start, b = w[i + k - 1].end;
-            if (!worth(segment + a, b - a))
+            /* A window starts and ends on words, so that a name found is not "(Etorofu)." */
+            const tp_word *last = &w[i + k - 1];
+            if (!wordlike(segment + a, w[i].end - a) ||
+                !wordlike(segment + last->start, b - last->start) || !worth(segment + a, b - a))
                 continue;
             tp_lookup_opts lo = {NULL, 1, TP_LOOKUP_NO_PREFIX | TP_LOOKUP_NO_FUZZY};
             tp_matches *m = NULL;

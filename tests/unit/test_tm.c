@@ -141,6 +141,16 @@ static void test_terms(void)
         CHECK_STR(t->items[1].preferred, "Итуруп");
     }
     tp_tm_terms_free(t);
+    /* A name found is the name, not the punctuation around it. */
+    seg = "A new terminal opened on (Etorofu).";
+    CHECK(tp_tm_terms_in(store, norm, seg, strlen(seg), "ja", &t, &err) == TP_OK);
+    CHECK(t && t->count == 1);
+    if (t && t->count == 1) {
+        CHECK_STR(t->items[0].found, "Etorofu");
+        CHECK_STR(t->items[0].preferred, "択捉島");
+        CHECK(t->items[0].start == 26 && t->items[0].end == 33);
+    }
+    tp_tm_terms_free(t);
 }
 
 static int cmp_u64(const void *a, const void *b)
