@@ -1254,8 +1254,12 @@ static tp_status flush(tp_store *s, int last, tp_error *err)
         }
     }
     for (size_t r = 0; !st && r < t->run_n; r++) {
-        rr[r].p = rr[r].released = (const unsigned char *)map + t->runs[r].start;
+        rr[r].p = (const unsigned char *)map + t->runs[r].start;
         rr[r].end = (const unsigned char *)map + t->runs[r].end;
+        /* Pages are given back from the run's first page boundary (madvise takes no other; on
+         * a system of larger pages the calls fail and nothing is given back). */
+        size_t first_page = ((size_t)t->runs[r].start + 4095) & ~(size_t)4095;
+        rr[r].released = (const unsigned char *)map + first_page;
         if (!run_next(&rr[r]))
             st = tp_error_set(err, TP_ERR_STORE, "the index's temporary file is corrupt");
     }
