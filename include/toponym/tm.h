@@ -41,7 +41,8 @@ typedef struct tp_tm_variant {
     char *text;           /* plain text: inline codes left out, <hi> content kept; never NULL */
     char *markup;         /* the <seg> content as XML when it has inline elements, else NULL */
     char *codes;          /* the inline codes in order ("bpt:1 ph ept:1"), or NULL when none */
-    char *fold;           /* the normalised text the index is built on; filled by the store */
+    char *fold;           /* the normalised text the index is built on, as stores of format 7
+                             kept it; NULL otherwise (tp_norm_fold of text gives it) */
     tp_tm_attr *attrs;    /* every attribute of <tuv> but the language */
     size_t attr_count;
     tp_tm_meta *meta;
