@@ -411,7 +411,8 @@ static tp_status connect(tp_store *s, const char *path, int oflags, int immutabl
     }
     /* A connection is only ever used by one thread at a time (a thread that wants the store
      * opens its own), so SQLite need not lock it at every call. */
-    int rc = sqlite3_open_v2(uri ? uri : path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(uri ? uri : path, &s->db, oflags | SQLITE_OPEN_NOMUTEX,
+                             tp_store_vfs());
     free(uri);
     if (rc != SQLITE_OK)
         return tp_error_set(err, TP_ERR_IO, "cannot open store %s: %s", path,

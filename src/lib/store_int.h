@@ -37,6 +37,11 @@ struct tp_store {
     struct tp_store_tm *tm; /* the translation memory's statements (store_tm.c), or NULL */
 };
 
+/* The name of the VFS the store's connections open their files with (store_vfs.c: SQLite's
+ * default VFS with write-behind), or NULL for SQLite's default. Registers it on first call;
+ * thread-safe. */
+const char *tp_store_vfs(void);
+
 /* Commits the open transaction (COMMIT) past the guard against lone commits. */
 tp_status tp_store_commit_guarded(tp_store *s, tp_error *err);
 
