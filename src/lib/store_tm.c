@@ -1070,17 +1070,27 @@ static tp_status list_begin(tp_store *s, list_writer *w, int64_t list, int fresh
     return TP_OK;
 }
 
-/* Appends a segment of count entries: the first rebased on the list's last unit, the rest
- * copied as they are, a chunk at a time. */
+/* Appends a segment of count entries whose last is of unit last: the first rebased on the
+ * list's last unit, the rest copied as they are, a chunk at a time. */
 static tp_status list_append(tp_store *s, chunk_batch *b, list_writer *w,
                              const unsigned char *bytes, size_t blen, uint32_t count,
-                             tp_error *err)
+                             int64_t last, tp_error *err)
 {
     int64_t unit = 0;
     size_t pos = 0;
     size_t run = 0;       /* where the entries not yet in out start in bytes */
     tp_status st = TP_OK;
     for (uint32_t k = 0; !st && k < count; k++) {
+        if (k > 0 && w->len + (blen - run) < CHUNK_BYTES) {
+            /* The rest fits the chunk being filled (as most segments do): copied whole, with
+             * no entry read. */
+            if (last < unit)
+                return tp_error_set(err, TP_ERR_STORE, "segment index out of order");
+            w->last = last;
+            w->n += count - k;
+            pos = blen;
+            break;
+        }
         uint64_t du, seq;
         uint32_t check;
         if (!get_entry(bytes, blen, &pos, w->bucket, &du, &seq, &check))
@@ -1300,9 +1310,10 @@ static tp_status flush(tp_store *s, int last, tp_error *err)
         } else {
             for (size_t r = 0; !st && r < t->run_n; r++)
                 if (rr[r].h.list == list)
-                    st = list_append(s, b, &w, rr[r].bytes, rr[r].h.len, rr[r].h.n, err);
+                    st = list_append(s, b, &w, rr[r].bytes, rr[r].h.len, rr[r].h.n,
+                                     rr[r].h.last_unit, err);
             if (!st && e)
-                st = list_append(s, b, &w, e->bytes, e->len, e->n, err);
+                st = list_append(s, b, &w, e->bytes, e->len, e->n, e->last_unit, err);
             if (!st)
                 st = list_end(s, b, &w, err);
         }
