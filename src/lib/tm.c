@@ -233,6 +233,42 @@ void tp_tm_sort_u64(uint64_t *a, size_t n)
     }
 }
 
+/* Drops the repeats from h[0..n), in place; returns how many are left. A short list (most
+ * segments) keeps its first occurrences in their order, found repeated through a small table
+ * on the stack: a sort of a few dozen hashes cost more than making them. A long one is sorted,
+ * and cut at TP_TM_GRAMS_MAX, keeping the smallest hashes. */
+#define DISTINCT_TABLE 512
+static size_t distinct(uint64_t *h, size_t n)
+{
+    if (n > DISTINCT_TABLE / 2) {
+        tp_tm_sort_u64(h, n);
+        size_t o = 0;
+        for (size_t k = 0; k < n; k++)
+            if (o == 0 || h[o - 1] != h[k])
+                h[o++] = h[k];
+        return o < TP_TM_GRAMS_MAX ? o : TP_TM_GRAMS_MAX;
+    }
+    /* Hashes are below 2^63: a slot holds one with the top bit set, 0 when free. */
+    uint64_t table[DISTINCT_TABLE];
+    unsigned bits = 4;
+    while (((size_t)1 << bits) < 2 * n)
+        bits++;
+    size_t mask = ((size_t)1 << bits) - 1;
+    memset(table, 0, (mask + 1) * sizeof table[0]);
+    size_t o = 0;
+    for (size_t k = 0; k < n; k++) {
+        uint64_t v = h[k] | (uint64_t)1 << 63;
+        size_t i = (size_t)((v * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
+        while (table[i] && table[i] != v)
+            i = (i + 1) & mask;
+        if (!table[i]) {
+            table[i] = v;
+            h[o++] = h[k];
+        }
+    }
+    return o;
+}
+
 /* tp_utf8_next with ASCII taken in line: most of a memory's text is. */
 static int32_t next_cp(const char *s, size_t n, size_t *i)
 {
@@ -259,6 +295,8 @@ tp_status tp_tm_grams(const char *fold, const char *lang, tp_gram_mode mode, uin
     if (st) {
         free(*out);
         *out = NULL;
+    } else {
+        tp_tm_sort_u64(*out, *count);
     }
     return st;
 }
@@ -314,13 +352,6 @@ tp_status tp_tm_grams_into(const char *fold, const char *lang, tp_gram_mode mode
     *cap = g.cap;
     if (g.failed)
         return TP_ERR_NOMEM;
-    tp_tm_sort_u64(g.h, g.n);
-    size_t o = 0;
-    for (size_t k = 0; k < g.n; k++)
-        if (o == 0 || g.h[o - 1] != g.h[k])
-            g.h[o++] = g.h[k];
-    if (o > TP_TM_GRAMS_MAX)
-        o = TP_TM_GRAMS_MAX;
-    *count = o;
+    *count = distinct(g.h, g.n);
     return TP_OK;
 }

@@ -47,7 +47,8 @@ tp_status tp_tm_grams(const char *fold, const char *lang, tp_gram_mode mode, uin
 
 /* tp_tm_grams into a buffer the caller keeps from one call to the next: *buf (malloc'd, *cap
  * elements; both may start as NULL and 0) is grown as needed and stays the caller's, also on
- * failure. */
+ * failure. The same grams, distinct, but not sorted unless there are many (what indexing a
+ * variant needs). */
 tp_status tp_tm_grams_into(const char *fold, const char *lang, tp_gram_mode mode, uint64_t **buf,
                            size_t *cap, size_t *count);
 

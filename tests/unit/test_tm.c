@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <toponym/toponym.h>
+#include "buf_int.h"
 #include "tm_int.h"
 
 static char tmpdir[] = "/tmp/tp_tm_XXXXXX";
@@ -184,6 +185,84 @@ static void test_sort(void)
     CHECK(!bad);
 }
 
+/* Whether a holds the same n values as b (b sorted). */
+static int same_set(const uint64_t *a, const uint64_t *b, size_t n)
+{
+    uint64_t *c = malloc((n ? n : 1) * sizeof *c);
+    if (!c)
+        return 0;
+    memcpy(c, a, n * sizeof *c);
+    qsort(c, n, sizeof *c, cmp_u64);
+    int same = memcmp(c, b, n * sizeof *c) == 0;
+    free(c);
+    return same;
+}
+
+/* A variant's grams: each once, whether words repeat or not, the same as a set from the
+ * indexing call (unsorted) and the query's (sorted); a segment of many words keeps the
+ * smallest TP_TM_GRAMS_MAX. */
+static void test_grams(void)
+{
+    struct { const char *fold, *lang; size_t want; } cases[] = {
+        /* the, ferr + ferry, and */
+        {"the ferry and the ferry and the ferry", "en", 4},
+        /* 択捉, 捉島, 島と, と択 */
+        {"択捉島と択捉", "ja", 4},
+        {"", "en", 0},
+    };
+    uint64_t *buf = NULL;
+    size_t cap = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint64_t *sorted = NULL;
+        size_t n = 0, m = 0;
+        CHECK(tp_tm_grams(cases[i].fold, cases[i].lang, TP_GRAMS_INDEX, &sorted, &n) == TP_OK);
+        CHECK(tp_tm_grams_into(cases[i].fold, cases[i].lang, TP_GRAMS_INDEX, &buf, &cap, &m) ==
+              TP_OK);
+        CHECK(n == cases[i].want && m == n);
+        for (size_t k = 1; k < n; k++)
+            CHECK(sorted[k - 1] < sorted[k]);
+        CHECK(same_set(buf, sorted, n));
+        free(sorted);
+    }
+    /* 3,000 distinct words (each a prefix gram and a word gram), then all of them again. */
+    tp_buf text = {0};
+    for (int r = 0; r < 2; r++)
+        for (int w = 0; w < 3000; w++) {
+            char word[32];
+            int len = snprintf(word, sizeof word, "word%dx ", w);
+            tp_buf_append(&text, word, (size_t)len);
+        }
+    uint64_t *sorted = NULL;
+    size_t n = 0, m = 0;
+    CHECK(tp_tm_grams(text.data, "en", TP_GRAMS_INDEX, &sorted, &n) == TP_OK);
+    CHECK(tp_tm_grams_into(text.data, "en", TP_GRAMS_INDEX, &buf, &cap, &m) == TP_OK);
+    CHECK(n == TP_TM_GRAMS_MAX && m == n && same_set(buf, sorted, n));
+    /* The smallest kept: the union of each word's grams, sorted, begins with them. */
+    uint64_t *all = malloc(2 * 3000 * sizeof *all);
+    size_t total = 0;
+    for (int w = 0; all && w < 3000; w++) {
+        char word[32];
+        snprintf(word, sizeof word, "word%dx", w);
+        uint64_t *one = NULL;
+        size_t k = 0;
+        CHECK(tp_tm_grams(word, "en", TP_GRAMS_INDEX, &one, &k) == TP_OK && k == 2);
+        for (size_t j = 0; j < k && j < 2; j++)
+            all[total++] = one[j];
+        free(one);
+    }
+    if (all)
+        qsort(all, total, sizeof *all, cmp_u64);
+    size_t distinct = 0;
+    for (size_t j = 0; all && j < total; j++)
+        if (distinct == 0 || all[distinct - 1] != all[j])
+            all[distinct++] = all[j];
+    CHECK(distinct == 3001 && memcmp(all, sorted, n * sizeof *all) == 0);
+    free(all);
+    free(sorted);
+    free(buf);
+    tp_buf_free(&text);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir))
@@ -211,6 +290,7 @@ int main(void)
     CHECK(tp_tmx_import(store, tmx, 2, 0, NULL, &st, &err) == TP_OK);
     CHECK(st.units >= 103);
     test_sort();
+    test_grams();
     test_exact_and_fuzzy();
     test_pivot();
     test_concordance();
