@@ -148,20 +148,33 @@ void tp_tm_lang_base(const char *tag, char out[16])
     out[n] = '\0';
 }
 
+#define FNV_PRIME 0x100000001b3ULL
+
+/* FNV-1a over the bytes [s, e) from state h, without the final mask. */
+static inline uint64_t fnv(uint64_t h, const unsigned char *s, const unsigned char *e)
+{
+    for (; s < e; s++)
+        h = (h ^ *s) * FNV_PRIME;
+    return h;
+}
+
 uint64_t tp_tm_hash(const char *s, size_t n, uint64_t seed)
 {
-    uint64_t h = seed;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3ULL;
-    }
-    return h & 0x7FFFFFFFFFFFFFFFULL;
+    const unsigned char *p = (const unsigned char *)s;
+    return fnv(seed, p, p + n) & 0x7FFFFFFFFFFFFFFFULL;
 }
 
 /* ---- n-grams ---- */
 
+/* Read for every character of every variant an import indexes: kept in line. */
+#if defined(__GNUC__)
+#define HOT_INLINE static inline __attribute__((always_inline))
+#else
+#define HOT_INLINE static inline
+#endif
+
 /* Characters that end a word: spaces, ASCII and general punctuation, CJK punctuation. */
-static int is_break(uint32_t c)
+HOT_INLINE int is_break(uint32_t c)
 {
     if (c < 0x80)
         return !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
@@ -173,11 +186,10 @@ static int is_break(uint32_t c)
 typedef struct grams {
     uint64_t *h;
     size_t n, cap;
-    uint64_t seed;   /* the language's hash, so posting lists are per language */
     int failed;
 } grams;
 
-static void add(grams *g, char tag, const char *s, size_t len)
+static void add(grams *g, uint64_t hash)
 {
     if (g->failed || g->n >= TP_TM_GRAMS_MAX * 4)
         return;
@@ -191,7 +203,7 @@ static void add(grams *g, char tag, const char *s, size_t len)
         g->h = p;
         g->cap = cap;
     }
-    g->h[g->n++] = tp_tm_hash(s, len, tp_tm_hash(&tag, 1, g->seed));
+    g->h[g->n++] = hash & 0x7FFFFFFFFFFFFFFFULL;
 }
 
 void tp_tm_sort_u64(uint64_t *a, size_t n)
@@ -269,21 +281,52 @@ static size_t distinct(uint64_t *h, size_t n)
     return o;
 }
 
-/* tp_utf8_next with ASCII taken in line: most of a memory's text is. */
-static int32_t next_cp(const char *s, size_t n, size_t *i)
-{
-    if (*i < n && !(s[*i] & 0x80))
-        return s[(*i)++];
-    return tp_utf8_next(s, n, i);
-}
+/* What a character is to the grams. */
+enum { CH_END, CH_BREAK, CH_WORD, CH_CJK, CH_BAD };
 
-/* Han or kana (whose grams are character pairs); -1 (no character) is neither. */
-static int is_cjk(int32_t c)
+/* Han or kana (whose grams are character pairs); the common blocks in line. */
+static int is_cjk(uint32_t c)
 {
     if (c < 0x3000)
         return 0;
-    tp_script sc = tp_utf8_script((uint32_t)c);
+    if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3041 && c <= 0x30FF && c != 0x30FB))
+        return 1;
+    tp_script sc = tp_utf8_script(c);
     return sc == TP_SCRIPT_HAN || sc == TP_SCRIPT_KANA;
+}
+
+/* The class of the character at *i of s (n bytes), and *i past it; CH_BAD (*i unmoved) for
+ * bytes that are not UTF-8. ASCII and two- and three-byte characters (most of a memory's
+ * text) are read in line. A character both Han and a break (々) is Han. */
+HOT_INLINE int char_class(const unsigned char *s, size_t n, size_t *i)
+{
+    size_t at = *i;
+    if (at >= n)
+        return CH_END;
+    unsigned c = s[at];
+    if (c < 0x80) {
+        *i = at + 1;
+        return is_break(c) ? CH_BREAK : CH_WORD;
+    }
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0 && c >= 0xC2 && at + 2 <= n && (s[at + 1] & 0xC0) == 0x80) {
+        cp = (c & 0x1Fu) << 6 | (s[at + 1] & 0x3Fu);
+        *i = at + 2;
+    } else if ((c & 0xF0) == 0xE0 && at + 3 <= n && (s[at + 1] & 0xC0) == 0x80 &&
+               (s[at + 2] & 0xC0) == 0x80) {
+        cp = (c & 0x0Fu) << 12 | (s[at + 1] & 0x3Fu) << 6 | (s[at + 2] & 0x3Fu);
+        if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))
+            return CH_BAD;
+        *i = at + 3;
+    } else {
+        int32_t d = tp_utf8_next((const char *)s, n, i);
+        if (d < 0)
+            return CH_BAD;
+        cp = (uint32_t)d;
+    }
+    if (is_cjk(cp))
+        return CH_CJK;
+    return is_break(cp) ? CH_BREAK : CH_WORD;
 }
 
 tp_status tp_tm_grams(const char *fold, const char *lang, tp_gram_mode mode, uint64_t **out,
@@ -304,48 +347,53 @@ tp_status tp_tm_grams(const char *fold, const char *lang, tp_gram_mode mode, uin
 tp_status tp_tm_grams_into(const char *fold, const char *lang, tp_gram_mode mode, uint64_t **buf,
                            size_t *cap, size_t *count)
 {
-    grams g = {*buf, 0, *cap, tp_tm_hash(lang, strlen(lang), TP_TM_HASH_SEED), 0};
+    grams g = {*buf, 0, *cap, 0};
+    /* A gram's hash: tp_tm_hash of its bytes from tp_tm_hash of its tag from the language's
+     * hash. */
+    uint64_t seed = tp_tm_hash(lang, strlen(lang), TP_TM_HASH_SEED);
+    uint64_t seed_c = tp_tm_hash("c", 1, seed), seed_p = tp_tm_hash("p", 1, seed),
+             seed_w = tp_tm_hash("w", 1, seed);
+    const unsigned char *s = (const unsigned char *)fold;
     size_t len = strlen(fold);
     size_t i = 0;
     while (i < len) {
         size_t start = i;
-        int32_t c = next_cp(fold, len, &i);
-        if (c < 0) {
+        int k = char_class(s, len, &i);
+        if (k == CH_BAD) {
             i++;
-            continue;
-        }
-        if (is_cjk(c)) {
+        } else if (k == CH_CJK) {
             /* A run of Han and kana: each neighbouring pair, or the lone character. */
             size_t prev = start, run = 1;
             for (;;) {
                 size_t here = i;
-                int32_t d = here < len ? next_cp(fold, len, &i) : -1;
-                if (!is_cjk(d)) {
+                if (char_class(s, len, &i) != CH_CJK) {
                     if (run == 1)
-                        add(&g, 'c', fold + prev, here - prev);
+                        add(&g, fnv(seed_c, s + prev, s + here));
                     i = here;
                     break;
                 }
-                add(&g, 'c', fold + prev, i - prev);
+                add(&g, fnv(seed_c, s + prev, s + i));
                 prev = here;
                 run++;
             }
-        } else if (!is_break((uint32_t)c)) {
-            size_t end = i, cps = 1, pre = i;
+        } else if (k == CH_WORD) {
+            /* A word: its first four characters, and the whole word when longer, both hashed
+             * as the word is read (two independent chains of multiplications). */
+            uint64_t hp = fnv(seed_p, s + start, s + i), hw = fnv(seed_w, s + start, s + i);
+            size_t cps = 1;
             for (;;) {
-                size_t here = end;
-                int32_t d = here < len ? next_cp(fold, len, &end) : -1;
-                if (d < 0 || is_break((uint32_t)d) || is_cjk(d)) {
-                    end = here;
+                size_t here = i;
+                if (char_class(s, len, &i) != CH_WORD) {
+                    i = here;
                     break;
                 }
                 if (++cps <= 4)
-                    pre = end;
+                    hp = fnv(hp, s + here, s + i);
+                hw = fnv(hw, s + here, s + i);
             }
-            add(&g, 'p', fold + start, pre - start);
+            add(&g, hp);
             if (mode == TP_GRAMS_INDEX && cps > 4)
-                add(&g, 'w', fold + start, end - start);
-            i = end;
+                add(&g, hw);
         }
     }
     *buf = g.h;

@@ -198,6 +198,51 @@ static int same_set(const uint64_t *a, const uint64_t *b, size_t n)
     return same;
 }
 
+/* FNV-1a as the store's format defines a gram's hash (63 bits), written out again here so
+ * that a change to the library's hashing, which would orphan every stored list, fails. */
+static uint64_t ref_hash(const char *s, size_t n, uint64_t h)
+{
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+    return h & 0x7FFFFFFFFFFFFFFFULL;
+}
+
+static uint64_t ref_gram(const char *lang, char tag, const char *bytes)
+{
+    uint64_t h = ref_hash(lang, strlen(lang), 0xcbf29ce484222325ULL);
+    return ref_hash(bytes, strlen(bytes), ref_hash(&tag, 1, h));
+}
+
+/* The grams of a few segments against the definition: prefix and word grams of Latin and
+ * Cyrillic words, pairs of Han and kana, and a byte that is not UTF-8 ending a word. */
+static void test_gram_hashes(void)
+{
+    struct { const char *lang, *fold; char tag[4]; const char *gram[4]; } cases[] = {
+        {"en", "etorofu, kunashir", "pwpw", {"etor", "etorofu", "kuna", "kunashir"}},
+        {"ru", "итуруп 2024", "pwp", {"итур", "итуруп", "2024"}},
+        {"ja", "択捉島へ", "ccc", {"択捉", "捉島", "島へ"}},
+        {"ja", "色丹", "c", {"色丹"}},
+        {"en", "abc\xff" "defgh", "ppw", {"abc", "defg", "defgh"}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint64_t *got = NULL;
+        size_t n = 0, want = strlen(cases[i].tag);
+        CHECK(tp_tm_grams(cases[i].fold, cases[i].lang, TP_GRAMS_INDEX, &got, &n) == TP_OK);
+        CHECK(n == want);
+        for (size_t k = 0; k < want && n == want; k++) {
+            uint64_t h = ref_gram(cases[i].lang, cases[i].tag[k], cases[i].gram[k]);
+            CHECK(bsearch(&h, got, n, sizeof *got, cmp_u64) != NULL);
+        }
+        free(got);
+    }
+    /* A query (probe mode) has no whole-word grams. */
+    uint64_t *got = NULL;
+    size_t n = 0;
+    CHECK(tp_tm_grams("etorofu", "en", TP_GRAMS_PROBE, &got, &n) == TP_OK);
+    CHECK(n == 1 && got && got[0] == ref_gram("en", 'p', "etor"));
+    free(got);
+}
+
 /* A variant's grams: each once, whether words repeat or not, the same as a set from the
  * indexing call (unsorted) and the query's (sorted); a segment of many words keeps the
  * smallest TP_TM_GRAMS_MAX. */
@@ -291,6 +336,7 @@ int main(void)
     CHECK(st.units >= 103);
     test_sort();
     test_grams();
+    test_gram_hashes();
     test_exact_and_fuzzy();
     test_pivot();
     test_concordance();
