@@ -59,7 +59,7 @@ enum { BUCKET_FOLD = 1, BUCKET_UNIT = 2 };
 
 static int64_t gram_list(uint64_t gram)
 {
-    return (int64_t)(gram >> 13);
+    return (int64_t)(gram >> TP_TM_GRAM_LIST_SHIFT);
 }
 
 static int64_t bucket_list(int kind, uint64_t hash)
@@ -292,6 +292,11 @@ static size_t put_varint(unsigned char *p, uint64_t v)
 /* Reads a varint at *pos; 0 when the bytes end first or it runs past 64 bits. */
 static int get_varint(const unsigned char *p, size_t len, size_t *pos, uint64_t *v)
 {
+    if (*pos < len && p[*pos] < 0x80) {
+        /* One byte: most of the index's entries. */
+        *v = p[(*pos)++];
+        return 1;
+    }
     uint64_t x = 0;
     for (unsigned shift = 0; *pos < len && shift < 64; shift += 7) {
         unsigned char b = p[(*pos)++];
@@ -1442,10 +1447,8 @@ static void post_entries(struct tp_store_tm *t, unit_entries *ue, int64_t unit)
         __builtin_prefetch(e->bytes + e->len, 1);
     }
     for (size_t i = 0; i < ue->n; i++) {
-        /* Two grams of one variant in one list (a list keeps a gram hash's top bits only)
-         * would be one entry twice: the second is dropped. */
-        if (i && ue->list[i] == ue->list[i - 1] && ue->seq[i] == ue->seq[i - 1])
-            continue;
+        /* A variant's grams name distinct lists (TP_TM_GRAM_LIST_SHIFT): no list gets one
+         * variant twice. */
         if (pending_add(t, ue->slot[i], unit, ue->seq[i], ue->check[i])) {
             t->pend_failed = 1;
             return;

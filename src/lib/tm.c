@@ -245,22 +245,24 @@ void tp_tm_sort_u64(uint64_t *a, size_t n)
     }
 }
 
-/* Drops the repeats from h[0..n), in place; returns how many are left. A short list (most
- * segments) keeps its first occurrences in their order, found repeated through a small table
- * on the stack: a sort of a few dozen hashes cost more than making them. A long one is sorted,
- * and cut at TP_TM_GRAMS_MAX, keeping the smallest hashes. */
+/* Drops the repeats from h[0..n) (hashes that name the same list: TP_TM_GRAM_LIST_SHIFT), in
+ * place; returns how many are left. A short list (most segments) keeps its first occurrences
+ * in their order, found repeated through a small table on the stack: a sort of a few dozen
+ * hashes cost more than making them. A long one is sorted, and cut at TP_TM_GRAMS_MAX,
+ * keeping the smallest hashes. */
 #define DISTINCT_TABLE 512
 static size_t distinct(uint64_t *h, size_t n)
 {
+    const unsigned shift = TP_TM_GRAM_LIST_SHIFT;
     if (n > DISTINCT_TABLE / 2) {
         tp_tm_sort_u64(h, n);
         size_t o = 0;
         for (size_t k = 0; k < n; k++)
-            if (o == 0 || h[o - 1] != h[k])
+            if (o == 0 || h[o - 1] >> shift != h[k] >> shift)
                 h[o++] = h[k];
         return o < TP_TM_GRAMS_MAX ? o : TP_TM_GRAMS_MAX;
     }
-    /* Hashes are below 2^63: a slot holds one with the top bit set, 0 when free. */
+    /* A slot holds a list's name with the top bit set, 0 when free. */
     uint64_t table[DISTINCT_TABLE];
     unsigned bits = 4;
     while (((size_t)1 << bits) < 2 * n)
@@ -269,7 +271,7 @@ static size_t distinct(uint64_t *h, size_t n)
     memset(table, 0, (mask + 1) * sizeof table[0]);
     size_t o = 0;
     for (size_t k = 0; k < n; k++) {
-        uint64_t v = h[k] | (uint64_t)1 << 63;
+        uint64_t v = h[k] >> shift | (uint64_t)1 << 63;
         size_t i = (size_t)((v * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
         while (table[i] && table[i] != v)
             i = (i + 1) & mask;

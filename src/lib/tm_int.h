@@ -19,6 +19,10 @@
 /* Most distinct n-grams indexed for one variant. */
 #define TP_TM_GRAMS_MAX 2048
 
+/* A gram's index list is named by its hash's top 50 bits (store_tm.c): grams are distinct when
+ * these differ, so that no list gets one variant twice. */
+#define TP_TM_GRAM_LIST_SHIFT 13
+
 /* The primary language subtag of tag, lower-cased, into out (at most 15 characters; "" for
  * NULL or "*all*"). */
 void tp_tm_lang_base(const char *tag, char out[16]);
@@ -40,15 +44,15 @@ typedef enum tp_gram_mode {
  * every pair of neighbouring characters (a lone character on its own), so that a name of two
  * kanji is found; for words of other scripts, the word's first four characters, and in INDEX
  * mode also the whole word when longer. Each gram is hashed with the language, so posting lists
- * are per language. *out (sorted, distinct; malloc'd, may be NULL when *count is 0) is freed by
- * the caller. */
+ * are per language. *out (sorted, distinct (TP_TM_GRAM_LIST_SHIFT); malloc'd, may be NULL when
+ * *count is 0) is freed by the caller. */
 tp_status tp_tm_grams(const char *fold, const char *lang, tp_gram_mode mode, uint64_t **out,
                       size_t *count);
 
 /* tp_tm_grams into a buffer the caller keeps from one call to the next: *buf (malloc'd, *cap
  * elements; both may start as NULL and 0) is grown as needed and stays the caller's, also on
- * failure. The same grams, distinct, but not sorted unless there are many (what indexing a
- * variant needs). */
+ * failure. The same grams, but not sorted unless there are many (what indexing a variant
+ * needs). */
 tp_status tp_tm_grams_into(const char *fold, const char *lang, tp_gram_mode mode, uint64_t **buf,
                            size_t *cap, size_t *count);
 
