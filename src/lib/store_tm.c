@@ -152,7 +152,7 @@ struct tp_tm_prep {
     tp_buf body;          /* its row, but for its id and header */
     tp_buf fold;          /* scratch: a variant's folded text, when the unit has none */
     uint64_t hash;        /* of its content: what duplicates share */
-    uint64_t *keys;       /* the variants' keys, sorted (sorted_keys) */
+    uint64_t *keys;       /* the variants' keys (variant_key), sorted */
     size_t keys_cap;
     unit_entries ue;      /* its index entries: each variant's, then the unit's bucket */
 };
@@ -593,7 +593,8 @@ static const char *content(const char *markup, const char *text)
     return markup ? markup : text;
 }
 
-static uint64_t variant_key(const char *lang, const char *body)
+/* A variant key's hash state after the language: what its content is hashed from. */
+static uint64_t key_seed(const char *lang)
 {
     uint64_t h = TP_TM_HASH_SEED;
     for (const char *p = lang; *p; p++) {
@@ -602,18 +603,12 @@ static uint64_t variant_key(const char *lang, const char *body)
     }
     h ^= (unsigned char)US;
     h *= 0x100000001b3ULL;
-    return tp_tm_hash(body, strlen(body), h);
+    return h;
 }
 
-/* The variants' keys, sorted, into keys (n of them); order-free, so the unit hash does not
- * depend on the order of the TUVs. */
-static void sorted_keys(const tp_tm_unit *u, uint64_t *keys)
+static uint64_t variant_key(const char *lang, const char *body)
 {
-    for (size_t i = 0; i < u->variant_count; i++)
-        keys[i] = variant_key(u->variants[i].lang,
-                              content(u->variants[i].markup, u->variants[i].text));
-    if (u->variant_count > 1)
-        tp_tm_sort_u64(keys, u->variant_count);
+    return tp_tm_hash(body, strlen(body), key_seed(lang));
 }
 
 static uint64_t unit_hash(const uint64_t *keys, size_t n)
@@ -1367,9 +1362,16 @@ void tp_store_tm_discard(tp_store *s)
 
 /* ---- writing units ---- */
 
+/* The hash of a variant's exact folded text (its bucket): from the hash of its language's
+ * primary subtag. */
+static uint64_t fold_seed(const char *base)
+{
+    return tp_tm_hash(base, strlen(base), TP_TM_HASH_SEED);
+}
+
 static uint64_t fold_hash(const char *base, const char *fold, size_t len)
 {
-    return tp_tm_hash(fold, len, tp_tm_hash(base, strlen(base), TP_TM_HASH_SEED));
+    return tp_tm_hash(fold, len, fold_seed(base));
 }
 
 static int entries_room(unit_entries *ue, size_t more)
@@ -1403,9 +1405,9 @@ static void entries_free(unit_entries *ue)
     free(ue->grams);
 }
 
-/* A variant's grams and its exact-text bucket. */
+/* A variant's grams and its exact-text bucket (fh, fold_hash). */
 static tp_status variant_entries(unit_entries *ue, size_t seq, const char *base, const char *fold,
-                                 size_t flen)
+                                 uint64_t fh)
 {
     size_t n = 0;
     if (tp_tm_grams_into(fold, base, TP_GRAMS_INDEX, &ue->grams, &ue->grams_cap, &n) ||
@@ -1417,7 +1419,6 @@ static tp_status variant_entries(unit_entries *ue, size_t seq, const char *base,
         ue->seq[ue->n] = (uint32_t)seq;
         ue->check[ue->n++] = 0;
     }
-    uint64_t fh = fold_hash(base, fold, flen);
     ue->list[ue->n] = bucket_list(BUCKET_FOLD, fh);
     ue->seq[ue->n] = (uint32_t)seq;
     ue->check[ue->n++] = bucket_check(fh);
@@ -1525,8 +1526,6 @@ static tp_status prep_make(tp_tm_prep *p, tp_norm *norm, const tp_tm_unit *u, tp
         p->keys = k;
         p->keys_cap = u->variant_count;
     }
-    sorted_keys(u, p->keys);
-    p->hash = unit_hash(p->keys, u->variant_count);
     tp_buf *b = &p->body;
     tp_buf_reset(b);
     tp_status st = put_str(b, u->srclang);
@@ -1557,11 +1556,20 @@ static tp_status prep_make(tp_tm_prep *p, tp_norm *norm, const tp_tm_unit *u, tp
             st = tp_error_set(err, st, "cannot store unit: %s", tp_strerror(st));
             break;
         }
-        if (variant_entries(ue, i, base, fold, flen))
+        /* The variant's key (duplicates) and its fold's hash (exact matches) at once. */
+        const char *body = content(v->markup, v->text);
+        uint64_t fh = fold_seed(base);
+        p->keys[i] = key_seed(v->lang);
+        tp_tm_hash_pair(body, strlen(body), &p->keys[i], fold, flen, &fh);
+        if (variant_entries(ue, i, base, fold, fh))
             st = tp_error_nomem(err);
     }
     if (st)
         return st;
+    /* The keys sorted: the unit hash does not depend on the order of the TUVs. */
+    if (u->variant_count > 1)
+        tp_tm_sort_u64(p->keys, u->variant_count);
+    p->hash = unit_hash(p->keys, u->variant_count);
     if (entries_room(ue, 1))
         return tp_error_nomem(err);
     ue->list[ue->n] = bucket_list(BUCKET_UNIT, p->hash);

@@ -164,6 +164,20 @@ uint64_t tp_tm_hash(const char *s, size_t n, uint64_t seed)
     return fnv(seed, p, p + n) & 0x7FFFFFFFFFFFFFFFULL;
 }
 
+void tp_tm_hash_pair(const char *a, size_t na, uint64_t *ha, const char *b, size_t nb,
+                     uint64_t *hb)
+{
+    const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+    uint64_t x = *ha, y = *hb;
+    size_t n = na < nb ? na : nb;
+    for (size_t i = 0; i < n; i++) {
+        x = (x ^ p[i]) * FNV_PRIME;
+        y = (y ^ q[i]) * FNV_PRIME;
+    }
+    *ha = fnv(x, p + n, p + na) & 0x7FFFFFFFFFFFFFFFULL;
+    *hb = fnv(y, q + n, q + nb) & 0x7FFFFFFFFFFFFFFFULL;
+}
+
 /* ---- n-grams ---- */
 
 /* Read for every character of every variant an import indexes: kept in line. */

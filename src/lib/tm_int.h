@@ -31,6 +31,11 @@ void tp_tm_lang_base(const char *tag, char out[16]);
 uint64_t tp_tm_hash(const char *s, size_t n, uint64_t seed);
 #define TP_TM_HASH_SEED 0xcbf29ce484222325ULL
 
+/* *ha = tp_tm_hash(a, na, *ha) and *hb = tp_tm_hash(b, nb, *hb), made side by side: a hash
+ * is a chain of multiplications, each waiting for the one before, and two chains overlap. */
+void tp_tm_hash_pair(const char *a, size_t na, uint64_t *ha, const char *b, size_t nb,
+                     uint64_t *hb);
+
 /* Sorts n integers in ascending order (a sentence's grams, a unit's keys: short arrays, where
  * qsort's call a comparison costs more than the sort). */
 void tp_tm_sort_u64(uint64_t *a, size_t n);
