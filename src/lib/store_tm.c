@@ -1584,8 +1584,9 @@ tp_status tp_tm_prep_make(tp_tm_prep *p, tp_store *store, tp_norm *norm, const t
     return prep_make(p, norm ? norm : store->norm, u, err);
 }
 
-/* Writes u's row (with id when nonzero, else a new one) from p; sets the ids of u. */
-static tp_status insert_unit(tp_store *s, tp_tm_unit *u, const tp_tm_prep *p, int64_t id,
+/* Writes u's row (with id when nonzero, else a new one) from p; sets the ids of u. A row that
+ * waits for its batch takes p's body, and p gets the row's old buffer. */
+static tp_status insert_unit(tp_store *s, tp_tm_unit *u, tp_tm_prep *p, int64_t id,
                              int64_t header_id, tp_error *err)
 {
     struct tp_store_tm *t = s->tm;
@@ -1594,10 +1595,9 @@ static tp_status insert_unit(tp_store *s, tp_tm_unit *u, const tp_tm_prep *p, in
         if (!t->rows && !(t->rows = calloc(BATCH_ROWS, sizeof *t->rows)))
             return tp_error_nomem(err);
         struct unit_row *r = &t->rows[t->row_n];
-        tp_buf_reset(&r->body);
-        if (tp_buf_append(&r->body, p->body.data, p->body.len))
-            return tp_error_nomem(err);
-        *r = (struct unit_row){t->next_unit, header_id, p->hash, u->variant_count, r->body};
+        tp_buf body = p->body;
+        p->body = r->body;
+        *r = (struct unit_row){t->next_unit, header_id, p->hash, u->variant_count, body};
         t->row_n++;
         u->id = t->next_unit++;
         for (size_t i = 0; i < u->variant_count; i++)
