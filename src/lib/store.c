@@ -420,9 +420,10 @@ static tp_status connect(tp_store *s, const char *path, int oflags, int immutabl
     sqlite3_extended_result_codes(s->db, 0);
     sqlite3_commit_hook(s->db, commit_guard, s);
     sqlite3_busy_handler(s->db, busy_wait, s);
-    /* Temporary b-trees (sorting, savepoint journals) in memory, and a 32 MB page cache. */
-    sqlite3_exec(s->db, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=" CACHE_KB, NULL, NULL,
-                 NULL);
+    /* Temporary b-trees (sorting, savepoint journals) in memory, and a 32 MB page cache. The
+     * WAL synced at every commit (SQLite's default, stated: batched WAL writes rely on it). */
+    sqlite3_exec(s->db, "PRAGMA temp_store=MEMORY; PRAGMA cache_size=" CACHE_KB
+                 "; PRAGMA synchronous=FULL", NULL, NULL, NULL);
     return TP_OK;
 }
 
@@ -518,9 +519,11 @@ tp_status tp_store_begin(tp_store *s, tp_error *err)
 /* Ends bulk mode once its transaction is over (PRAGMA foreign_keys is a no-op inside one). */
 static void bulk_end(tp_store *s)
 {
-    if (s->bulk)
+    if (s->bulk) {
+        tp_store_vfs_batch(s, 0);
         sqlite3_exec(s->db, "PRAGMA foreign_keys=ON; PRAGMA cache_size=" CACHE_KB, NULL, NULL,
                      NULL);
+    }
     s->bulk = s->bulk_failed = 0;
 }
 
@@ -542,6 +545,8 @@ tp_status tp_store_begin_bulk(tp_store *s, tp_error *err)
                             err)) ||
         (st = tp_store_begin(s, err)))
         bulk_end(s);
+    else
+        tp_store_vfs_batch(s, 1);
     return st;
 }
 

@@ -38,9 +38,13 @@ struct tp_store {
 };
 
 /* The name of the VFS the store's connections open their files with (store_vfs.c: SQLite's
- * default VFS with write-behind), or NULL for SQLite's default. Registers it on first call;
- * thread-safe. */
+ * default VFS with write-behind and batched WAL writes), or NULL for SQLite's default.
+ * Registers it on first call; thread-safe. */
 const char *tp_store_vfs(void);
+/* The file control that turns batched WAL writes on (int 1) and off (int 0) for a connection's
+ * database (ignored by other VFSs). Needs synchronous=FULL, which connections have. */
+#define TP_STORE_FCNTL_BATCH 0x54504201
+void tp_store_vfs_batch(tp_store *s, int on);
 
 /* Commits the open transaction (COMMIT) past the guard against lone commits. */
 tp_status tp_store_commit_guarded(tp_store *s, tp_error *err);

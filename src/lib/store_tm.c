@@ -289,8 +289,9 @@ static size_t put_varint(unsigned char *p, uint64_t v)
     return n;
 }
 
-/* Reads a varint at *pos; 0 when the bytes end first or it runs past 64 bits. */
-static int get_varint(const unsigned char *p, size_t len, size_t *pos, uint64_t *v)
+/* Reads a varint at *pos; 0 when the bytes end first or it runs past 64 bits. In line: it is
+ * read for every entry of every list a commit writes. */
+static inline int get_varint(const unsigned char *p, size_t len, size_t *pos, uint64_t *v)
 {
     if (*pos < len && p[*pos] < 0x80) {
         /* One byte: most of the index's entries. */
@@ -909,7 +910,7 @@ static int pending_add(struct tp_store_tm *t, pending *e, int64_t unit, int64_t 
 }
 
 /* Reads one entry at *pos into (unit delta, seq, check); 0 when the bytes are corrupt. */
-static int get_entry(const unsigned char *p, size_t len, size_t *pos, int bucket, uint64_t *du,
+static inline int get_entry(const unsigned char *p, size_t len, size_t *pos, int bucket, uint64_t *du,
                      uint64_t *seq, uint32_t *check)
 {
     uint64_t x;
