@@ -9,15 +9,17 @@
  * 1 s of a 1M-unit import), the disk idle for the 15 s before. Durability is still SQLite's own
  * syncs: the pushes only start them early.
  *
- * Batched WAL writes, while the store asks for them (TP_STORE_FCNTL_BATCH, during a bulk
- * transaction): SQLite appends a frame to the WAL as two writes, its 24-byte header and its
- * page, neither on a page boundary of the file; the layer holds appended bytes and passes
- * them on 64 KB at a time (a sixth of the system time of a 1M-unit import). Bytes held are
- * passed on before any other call on the WAL, and before any call on the database file's
- * shared memory or locks: other connections see frames only once the WAL index says so, and
- * SQLite writes that index, and syncs the WAL before it (synchronous=FULL, which the store
- * sets), through those calls. A failed deferred write is reported by the next call that can
- * report one, and by every call after it. */
+ * Batched writes, while the store asks for them (TP_STORE_FCNTL_BATCH, during a bulk
+ * transaction and the checkpoint that ends it): SQLite appends a frame to the WAL as two
+ * writes, its 24-byte header and its page, neither on a page boundary of the file, and the
+ * checkpoint copies the frames into the database a page a write. The layer holds contiguous
+ * writes and passes them on 64 KB at a time (a sixth of the system time of a 1M-unit
+ * import). Bytes held are passed on before any other call on their file, and a WAL's before
+ * any call on its database file's shared memory or locks: other connections see frames only
+ * once the WAL index says so, and SQLite writes that index, and syncs the WAL before it
+ * (synchronous=FULL, which the store sets), through those calls; the checkpoint syncs the
+ * database before it tells them that the frames are copied. A failed deferred write is
+ * reported by the next call that can report one, and by every call after it. */
 #define _GNU_SOURCE /* sync_file_range */
 #include "store_int.h"
 
@@ -31,7 +33,7 @@
 
 #define VFS_NAME "toponym"
 #define PUSH_BYTES ((sqlite3_int64)4 << 20) /* written between two pushes */
-/* Bytes of WAL held at most: the default VFS takes writes below 128 KB (it masks the size). */
+/* Bytes held at most: the default VFS takes writes below 128 KB (it masks their size). */
 #define HOLD_BYTES (64 * 1024)
 
 typedef struct wb_file {
@@ -43,8 +45,8 @@ typedef struct wb_file {
     /* A database file: batching asked for, and its WAL while open. */
     int batch;
     struct wb_file *wal;
-    /* A WAL file: its database file, and the appended bytes held (hold_len of them, from
-     * hold_off; hold is malloc'd when first needed). */
+    /* A WAL file: its database file. Either file: the contiguous bytes held (hold_len of
+     * them, from hold_off; hold is allocated when first needed). */
     struct wb_file *db;
     unsigned char *hold;
     size_t hold_len;
@@ -59,7 +61,7 @@ static sqlite3_vfs *real_vfs;
 
 static int pass_write(wb_file *p, const void *buf, int n, sqlite3_int64 off);
 
-/* Passes the held bytes of a WAL on; its code (and from a failure on, that failure's). */
+/* Passes a file's held bytes on; its code (and from a failure on, that failure's). */
 static int release(wb_file *p)
 {
     if (!p)
@@ -119,11 +121,11 @@ static int wb_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
     wb_file *p = (wb_file *)f;
     if (p->failed)
         return p->failed;
-    if (p->db && p->db->batch && n < HOLD_BYTES / 2) {
+    if ((p->db ? p->db->batch : p->batch) && n < HOLD_BYTES / 2) {
         /* An append to what is held (or the start of a new hold) waits; anything else
          * passes what is held on first. */
-        if (p->hold_len &&
-            (off != p->hold_off + (sqlite3_int64)p->hold_len || p->hold_len + (size_t)n > HOLD_BYTES)) {
+        if (p->hold_len && (off != p->hold_off + (sqlite3_int64)p->hold_len ||
+                            p->hold_len + (size_t)n > HOLD_BYTES)) {
             int rc = release(p);
             if (rc)
                 return rc;
@@ -199,7 +201,7 @@ static int wb_file_control(sqlite3_file *f, int op, void *arg)
 {
     wb_file *p = (wb_file *)f;
     if (op == TP_STORE_FCNTL_BATCH) {
-        /* Asked of the database file; turning it off passes on what the WAL holds. */
+        /* Asked of the database file; turning it off passes on what it and its WAL hold. */
         p->batch = *(int *)arg != 0;
         return p->batch ? SQLITE_OK : settle(f);
     }
