@@ -58,7 +58,7 @@ typedef struct tp_tm_unit {
     size_t attr_count;
     tp_tm_meta *meta;
     size_t meta_count;
-    tp_tm_variant *variants;
+    tp_tm_variant *variants; /* grown by tp_tm_unit_add_variant only (it keeps spare room) */
     size_t variant_count;
     unsigned long line;   /* where the <tu> starts, 0 when not read from a file */
 } tp_tm_unit;

@@ -68,9 +68,15 @@ void tp_tm_unit_free(tp_tm_unit *u)
 tp_status tp_tm_unit_add_variant(tp_tm_unit *u, const char *lang, tp_tm_variant **out,
                                  tp_error *err)
 {
-    tp_tm_variant *v = realloc(u->variants, (u->variant_count + 1) * sizeof *v);
-    if (!v)
-        return tp_error_nomem(err);
+    /* Room for four variants at first, then twice as many each time it is full (a count
+     * that is four or a larger power of two): most units are a pair or a triple. */
+    size_t n = u->variant_count;
+    tp_tm_variant *v = u->variants;
+    if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
+        v = realloc(u->variants, (n ? n * 2 : 4) * sizeof *v);
+        if (!v)
+            return tp_error_nomem(err);
+    }
     u->variants = v;
     v += u->variant_count;
     memset(v, 0, sizeof *v);

@@ -430,7 +430,7 @@ static tp_status read_seg(reader *r, tp_tm_variant *v)
 {
     seg s = {TP_BUF_INIT, TP_BUF_INIT, TP_BUF_INIT, 0, 0, {NULL, 0}, (size_t)r->variant};
     s.text.max = s.markup.max = s.codes.max = TP_TM_SEGMENT_MAX;
-    tp_status st = tp_buf_append(&s.text, "", 0) ? tp_error_nomem(r->err) : TP_OK;
+    tp_status st = TP_OK;
     unsigned long seg_line, seg_col;
     position(r, &seg_line, &seg_col);
     /* The stack of open inline elements (1 native code, 2 sub, 0 hi). Text inside a code
