@@ -910,8 +910,8 @@ static int pending_add(struct tp_store_tm *t, pending *e, int64_t unit, int64_t 
 }
 
 /* Reads one entry at *pos into (unit delta, seq, check); 0 when the bytes are corrupt. */
-static inline int get_entry(const unsigned char *p, size_t len, size_t *pos, int bucket, uint64_t *du,
-                     uint64_t *seq, uint32_t *check)
+static inline int get_entry(const unsigned char *p, size_t len, size_t *pos, int bucket,
+                            uint64_t *du, uint64_t *seq, uint32_t *check)
 {
     uint64_t x;
     if (!get_varint(p, len, pos, &x))

@@ -13,7 +13,7 @@
  * transaction and the checkpoint that ends it): SQLite appends a frame to the WAL as two
  * writes, its 24-byte header and its page, neither on a page boundary of the file, and the
  * checkpoint copies the frames into the database a page a write. The layer holds contiguous
- * writes and passes them on 64 KB at a time (a sixth of the system time of a 1M-unit
+ * writes and passes them on 64 KB at a time (a fifth of the system time of a 1M-unit
  * import). Bytes held are passed on before any other call on their file, and a WAL's before
  * any call on its database file's shared memory or locks: other connections see frames only
  * once the WAL index says so, and SQLite writes that index, and syncs the WAL before it
