@@ -303,22 +303,7 @@ static int fold_simple(const char *text, size_t len, tp_buf *out, tp_status *st)
             } while (((a | 0x20) >= 'a' && (a | 0x20) <= 'z') || (a >= '0' && a <= '9'));
             continue;
         }
-        int32_t c;
-        /* Two- and three-byte characters (Cyrillic, kana, kanji) decoded here; the rest, and
-         * anything malformed, by tp_utf8_next. */
-        if (a < 0x80) {
-            c = a;
-            i++;
-        } else if (a >= 0xC2 && a <= 0xDF && i + 1 < len && (t[i + 1] & 0xC0) == 0x80) {
-            c = (int32_t)(a & 0x1F) << 6 | (t[i + 1] & 0x3F);
-            i += 2;
-        } else if (((a >= 0xE1 && a <= 0xEC) || a == 0xEE || a == 0xEF) && i + 2 < len &&
-                   (t[i + 1] & 0xC0) == 0x80 && (t[i + 2] & 0xC0) == 0x80) {
-            c = (int32_t)(a & 0x0F) << 12 | (int32_t)(t[i + 1] & 0x3F) << 6 | (t[i + 2] & 0x3F);
-            i += 3;
-        } else {
-            c = tp_utf8_next(text, len, &i);
-        }
+        int32_t c = tp_utf8_next_fast(text, len, &i);
         int32_t f = c < 0 ? -1 : fold_simple_char((uint32_t)c);
         if (f < 0)
             return 0;

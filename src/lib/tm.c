@@ -318,37 +318,17 @@ static int is_cjk(uint32_t c)
 }
 
 /* The class of the character at *i of s (n bytes), and *i past it; CH_BAD (*i unmoved) for
- * bytes that are not UTF-8. ASCII and two- and three-byte characters (most of a memory's
- * text) are read in line. A character both Han and a break (々) is Han. */
+ * bytes that are not UTF-8. A character both Han and a break (々) is Han. */
 HOT_INLINE int char_class(const unsigned char *s, size_t n, size_t *i)
 {
-    size_t at = *i;
-    if (at >= n)
+    if (*i >= n)
         return CH_END;
-    unsigned c = s[at];
-    if (c < 0x80) {
-        *i = at + 1;
-        return is_break(c) ? CH_BREAK : CH_WORD;
-    }
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0 && c >= 0xC2 && at + 2 <= n && (s[at + 1] & 0xC0) == 0x80) {
-        cp = (c & 0x1Fu) << 6 | (s[at + 1] & 0x3Fu);
-        *i = at + 2;
-    } else if ((c & 0xF0) == 0xE0 && at + 3 <= n && (s[at + 1] & 0xC0) == 0x80 &&
-               (s[at + 2] & 0xC0) == 0x80) {
-        cp = (c & 0x0Fu) << 12 | (s[at + 1] & 0x3Fu) << 6 | (s[at + 2] & 0x3Fu);
-        if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))
-            return CH_BAD;
-        *i = at + 3;
-    } else {
-        int32_t d = tp_utf8_next((const char *)s, n, i);
-        if (d < 0)
-            return CH_BAD;
-        cp = (uint32_t)d;
-    }
-    if (is_cjk(cp))
+    int32_t c = tp_utf8_next_fast((const char *)s, n, i);
+    if (c < 0)
+        return CH_BAD;
+    if (is_cjk((uint32_t)c))
         return CH_CJK;
-    return is_break(cp) ? CH_BREAK : CH_WORD;
+    return is_break((uint32_t)c) ? CH_BREAK : CH_WORD;
 }
 
 tp_status tp_tm_grams(const char *fold, const char *lang, tp_gram_mode mode, uint64_t **out,

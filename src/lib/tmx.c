@@ -841,8 +841,8 @@ tp_status tp_tmx_read(const char *path, unsigned flags, const tp_tmx_handler *h,
  * units, a ring of units between them. Making a unit ready to be written (its folded text,
  * packed row, hash and index entries: tp_tm_prep_make) is done by this thread when the ring is
  * at least half full (the writer is behind), else by the writer with a normaliser of its own,
- * so that the work between reading and storing goes to whichever thread has time. A unit is freed by this thread, which
- * allocated it, when its slot is used again. The store is one connection, used by the writer
+ * so that the work between reading and storing goes to whichever thread has time. A unit is
+ * freed by this thread, which allocated it, when its slot is used again. The store is one connection, used by the writer
  * while it runs and by this thread only while the writer waits (a header) or after it ends
  * (the commit): the import is still one transaction. Small files are not worth a thread. */
 #define QUEUE_UNITS 256
